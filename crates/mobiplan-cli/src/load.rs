@@ -1,0 +1,121 @@
+//! Reading files: the project, its rulebook, a rate profile. Every failure becomes one message
+//! that names the file, the field (and line) and the problem.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use mobiplan_core::{InputErrors, Project, RateProfile, Rulebook};
+use mobiplan_i18n::{Lang, render};
+
+pub struct Loaded {
+    pub file: String,
+    pub project: Project,
+    pub rulebook: Rulebook,
+}
+
+fn read(path: &Path, lang: Lang) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: {e}",
+            render(
+                lang,
+                "cli.input-error",
+                &[("file", path.display().to_string())]
+            )
+        )
+    })
+}
+
+fn describe(path: &Path, errors: &InputErrors, lang: Lang) -> String {
+    let mut out = format!(
+        "{}:",
+        render(
+            lang,
+            "cli.input-error",
+            &[("file", path.display().to_string())]
+        )
+    );
+    for e in &errors.errors {
+        out.push_str("\n  ");
+        out.push_str(&e.to_string());
+    }
+    out
+}
+
+pub fn project(path: &Path, rulebook_file: Option<&Path>, lang: Lang) -> Result<Loaded, String> {
+    let text = read(path, lang)?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let parsed = if is_json {
+        Project::from_json(&text)
+    } else {
+        Project::from_toml(&text)
+    };
+    let mut project = parsed.map_err(|e| describe(path, &e, lang))?;
+    let needs_places = project
+        .activities
+        .iter()
+        .any(|a| a.travel.as_ref().is_some_and(|t| t.distance.is_none()));
+    if needs_places {
+        // Towns instead of kilometres: the gazetteer computes the missing distances.
+        mobiplan_geo::fill_distances(&mut project, mobiplan_geo::Gazetteer::embedded())
+            .map_err(|e| describe(path, &e, lang))?;
+    }
+    let rulebook = rulebook(project.call_year, rulebook_file, lang)?;
+    Ok(Loaded {
+        file: path.display().to_string(),
+        project,
+        rulebook,
+    })
+}
+
+pub fn rulebook(year: u16, file: Option<&Path>, lang: Lang) -> Result<Rulebook, String> {
+    match file {
+        None => Rulebook::embedded(year).map_err(|e| e.to_string()),
+        Some(path) => {
+            let text = read(path, lang)?;
+            let rb = Rulebook::from_toml(&text).map_err(|e| {
+                format!(
+                    "{}: {e}",
+                    render(
+                        lang,
+                        "cli.input-error",
+                        &[("file", path.display().to_string())]
+                    )
+                )
+            })?;
+            if rb.call_year() != year {
+                return Err(format!(
+                    "{}: the rulebook is for call {}, the project for call {year}",
+                    path.display(),
+                    rb.call_year()
+                ));
+            }
+            Ok(rb)
+        }
+    }
+}
+
+pub fn profile(path: &Path, rb: &Rulebook, lang: Lang) -> Result<RateProfile, String> {
+    let text = read(path, lang)?;
+    RateProfile::from_toml(&text, rb).map_err(|e| {
+        format!(
+            "{}: {e}",
+            render(
+                lang,
+                "cli.input-error",
+                &[("file", path.display().to_string())]
+            )
+        )
+    })
+}
+
+pub fn parse_now(text: Option<&str>) -> Result<DateTime<FixedOffset>, String> {
+    match text {
+        None => Ok(chrono::Utc::now().fixed_offset()),
+        Some(t) => DateTime::parse_from_rfc3339(t).map_err(|_| {
+            format!("--now: \"{t}\" is not a date-time with offset, e.g. 2026-02-01T10:00:00+02:00")
+        }),
+    }
+}

@@ -1,0 +1,312 @@
+//! `mobiplan`: one binary with subcommands. This file holds the command-line surface (every
+//! flag with its help text) and the exit-status contract; `run` does the work.
+//!
+//! Exit status: 0 — no rule errors; 1 — the project has rule errors; 2 — unreadable or
+//! invalid input (file, rulebook, rate profile, flags).
+
+mod load;
+mod output;
+mod places;
+mod term;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mobiplan_i18n::Lang;
+
+#[derive(Parser)]
+#[command(
+    name = "mobiplan",
+    version,
+    about = "Plan, check and budget Erasmus+ short-term mobility projects (KA122).",
+    long_about = "Plan, check and budget Erasmus+ short-term mobility projects (KA122).\n\n\
+                  Exit status: 0 no rule errors, 1 the project has rule errors, 2 unreadable or invalid input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Tables for people (colour only on a terminal; NO_COLOR turns it off).
+    Text,
+    /// A documented JSON document (see docs/cli-json.md): an API for other programs.
+    Json,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Language of messages and labels: lv or en.
+    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    lang: Lang,
+    /// Use this rulebook file instead of the one embedded for the project's call year.
+    #[arg(long, value_name = "FILE")]
+    rulebook: Option<PathBuf>,
+}
+
+/// The newest call year with an embedded rulebook.
+fn latest_year() -> u16 {
+    mobiplan_core::Rulebook::embedded_years()
+        .into_iter()
+        .max()
+        .unwrap_or_default()
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application (SQLite in the data directory; PostgreSQL when DATABASE_URL is set).
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+        /// Where the SQLite database lives (created on first run).
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// Check a project file against every rule of its call year.
+    Check {
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Compare the deadline with this moment instead of now (RFC 3339, e.g.
+        /// 2026-02-01T10:00:00+02:00) when the project has no application date.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Compute the grant, line by line, with how each amount is computed.
+    Budget {
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// The agency's daily rates (a rate profile file); without it daily rates are the
+        /// Commission's ranges and the budget is a range.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
+        /// Also list, under each line, the rulebook values used with their source and confidence.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// List every rule with its values, source and confidence.
+    Rules {
+        /// The call year.
+        #[arg(long, default_value_t = latest_year())]
+        year: u16,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Find places in the offline gazetteer (GeoNames), in Latvian, English or the local language.
+    Places {
+        /// A place name ("Rīga", "Brisele", "Valencia,ES", "Frankfurt, Hesse") or "lat,lon".
+        query: String,
+        /// How many candidates to list.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// One-way distance between two places as the Commission's calculator computes it, with
+    /// the band and the travel amounts of the call year.
+    Distance {
+        /// Where the journey starts: a place name or "lat,lon".
+        from: String,
+        /// Where it goes: a place name or "lat,lon".
+        to: String,
+        /// The call year whose bands and amounts to show.
+        #[arg(long, default_value_t = latest_year())]
+        year: u16,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Print the JSON Schema of the project file.
+    Schema,
+    /// Version, licence and data credits.
+    About,
+}
+
+fn about() -> String {
+    format!("mobiplan {}", version_text())
+}
+
+/// The version with licence and data credits (clap prefixes `--version` with the name).
+fn version_text() -> String {
+    format!(
+        "{}\nLicence: {}\nRulebooks embedded for call years: {}\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_LICENSE"),
+        mobiplan_core::Rulebook::embedded_years()
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        mobiplan_geo::ATTRIBUTION
+    )
+}
+
+fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    // The long version carries the data credits the GeoNames licence asks for.
+    let long_version: &'static str = Box::leak(version_text().into_boxed_str());
+    let matches = Cli::command().long_version(long_version).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Serve { listen, data_dir } => {
+            let database_url = std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty());
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(mobiplan_web::serve(mobiplan_web::Config {
+                listen,
+                data_dir,
+                database_url,
+            }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { file, common, now } => {
+            let now = load::parse_now(now.as_deref())?;
+            let loaded = load::project(&file, common.rulebook.as_deref(), common.lang)?;
+            let findings = mobiplan_core::check(
+                &loaded.project,
+                &loaded.rulebook,
+                &mobiplan_core::CheckContext { now: Some(now) },
+            );
+            let errors = findings
+                .iter()
+                .any(|f| f.severity == mobiplan_core::Severity::Error);
+            match common.format {
+                Format::Json => emit(&output::json_text(&output::check_json(
+                    &loaded,
+                    &findings,
+                    common.lang,
+                ))),
+                Format::Text => emit(&output::check_text(&loaded, &findings, common.lang)),
+            }
+            Ok(exit(errors))
+        }
+        Command::Budget {
+            file,
+            common,
+            rates,
+            explain,
+        } => {
+            let loaded = load::project(&file, common.rulebook.as_deref(), common.lang)?;
+            let profile = match &rates {
+                Some(path) => Some(load::profile(path, &loaded.rulebook, common.lang)?),
+                None => None,
+            };
+            let budget = mobiplan_core::budget(&loaded.project, &loaded.rulebook, profile.as_ref());
+            let findings = mobiplan_core::check(
+                &loaded.project,
+                &loaded.rulebook,
+                &mobiplan_core::CheckContext {
+                    now: Some(load::parse_now(None)?),
+                },
+            );
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == mobiplan_core::Severity::Error)
+                .count();
+            match common.format {
+                Format::Json => emit(&output::json_text(&output::budget_json(
+                    &loaded,
+                    &budget,
+                    errors,
+                    common.lang,
+                ))),
+                Format::Text => emit(&output::budget_text(
+                    &loaded,
+                    &budget,
+                    errors,
+                    explain,
+                    common.lang,
+                )),
+            }
+            Ok(exit(errors > 0))
+        }
+        Command::Rules { year, common } => {
+            let rb = load::rulebook(year, common.rulebook.as_deref(), common.lang)?;
+            match common.format {
+                Format::Json => emit(&output::json_text(&output::rules_json(&rb))),
+                Format::Text => emit(&output::rules_text(&rb, common.lang)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Places {
+            query,
+            limit,
+            common,
+        } => {
+            emit(&places::places(
+                &query,
+                limit,
+                common.format == Format::Json,
+                common.lang,
+            )?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Distance {
+            from,
+            to,
+            year,
+            common,
+        } => {
+            let rb = load::rulebook(year, common.rulebook.as_deref(), common.lang)?;
+            emit(&places::distance(
+                &from,
+                &to,
+                &rb,
+                common.format == Format::Json,
+                common.lang,
+            )?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::About => {
+            emit(&about());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            emit(&output::json_text(&mobiplan_core::project::json_schema()));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Writes the whole output; a reader that went away (a closed pipe) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
+}
+
+fn exit(errors: bool) -> ExitCode {
+    if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,481 @@
+//! End-to-end tests: the real `mobiplan` binary, run on the example files and on files written
+//! into a fresh temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn mobiplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn examples(prefix_broken: bool) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") && n.starts_with("broken-") == prefix_broken)
+        .map(|n| format!("examples/{n}"))
+        .collect();
+    v.sort();
+    v
+}
+
+const RATES: &str = "examples/rates/example-agency-2026.toml";
+
+#[test]
+fn every_valid_example_checks_clean_and_budgets_exactly_with_agency_rates() {
+    let valid = examples(false);
+    assert!(valid.len() >= 3, "one valid example per field: {valid:?}");
+    for file in &valid {
+        let out = mobiplan(&["check", file, "--format", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let v = json(&out);
+        assert_eq!(v["summary"]["errors"], 0, "{file}");
+        assert_eq!(v["summary"]["warnings"], 0, "{file}");
+
+        let out = mobiplan(&["budget", file, "--rates", RATES, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        let b = json(&out);
+        assert_eq!(b["exact"], true, "{file}");
+        assert_eq!(b["incomplete"], false, "{file}");
+        assert_eq!(b["total"]["min"], b["total"]["max"]);
+    }
+}
+
+#[test]
+fn every_broken_example_exits_1_and_names_its_rules_in_both_languages() {
+    let broken = examples(true);
+    assert!(!broken.is_empty());
+    for file in &broken {
+        let out = mobiplan(&["check", file, "--format", "json", "--lang", "lv"]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let v = json(&out);
+        let findings = v["findings"].as_array().unwrap();
+        assert!(findings.iter().any(|f| f["severity"] == "error"), "{file}");
+        for f in findings {
+            assert!(f["rule"].as_str().is_some_and(|r| r.len() > 3));
+            let (en, lv) = (
+                f["messages"]["en"].as_str().unwrap(),
+                f["messages"]["lv"].as_str().unwrap(),
+            );
+            assert_ne!(en, lv, "{file}: {} has no Latvian message", f["rule"]);
+            assert_eq!(f["message"], f["messages"]["lv"]);
+            assert!(!en.contains('{'), "unfilled placeholder in {en}");
+            assert!(!lv.contains('{'), "unfilled placeholder in {lv}");
+        }
+    }
+}
+
+/// Writes the worked example of the funding reference with a change, into a temporary dir.
+fn worked_example(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = r#"format = 1
+[project]
+title = "Worked example"
+field = "SCH"
+call_year = 2026
+round = 1
+start = 2026-09-01
+duration_months = 12
+application_date = 2026-02-01
+[applicant]
+name = "A Riga school"
+country = "LV"
+[[activities]]
+id = "course"
+kind = "course"
+start = 2026-10-05
+end = 2026-10-09
+participants = { count = 2 }
+host = { name = "Course provider", country = "ES", town = "Valencia" }
+travel = { distance_km = 2630.47, means = "plane", days = 2 }
+course = { provider = "Course provider", title = "A course", quality = ["information", "pedagogy", "european-dimension", "quality-service", "follow-up"] }
+"#;
+    let path = dir.join("project.toml");
+    std::fs::write(&path, edit(text.to_owned())).unwrap();
+    path
+}
+
+#[test]
+fn the_worked_example_budgets_3246_by_plane_and_4358_by_train() {
+    let dir = tempfile::tempdir().unwrap();
+    let plane = worked_example(dir.path(), |t| t);
+    let out = mobiplan(&[
+        "budget",
+        plane.to_str().unwrap(),
+        "--rates",
+        RATES,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["total"]["min"], "3246.00");
+
+    let train = worked_example(dir.path(), |t| {
+        t.replace(
+            r#"means = "plane", days = 2"#,
+            r#"green = true, means = "train", days = 6"#,
+        )
+    });
+    let out = mobiplan(&[
+        "budget",
+        train.to_str().unwrap(),
+        "--rates",
+        RATES,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&out)["total"]["max"], "4358.00");
+
+    let text = mobiplan(&["budget", train.to_str().unwrap(), "--rates", RATES]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("4,358 EUR"), "{text}");
+    assert!(text.contains("= 2 × 11 × 104"), "{text}");
+}
+
+#[test]
+fn without_rates_the_budget_is_a_range_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| t);
+    let out = mobiplan(&["budget", file.to_str().unwrap(), "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(v["exact"], false);
+    assert_eq!(v["total"]["min"], "2966.00"); // 790 + 2 × 7 × 84 + 800 + 200
+    assert_eq!(v["total"]["max"], "4170.00"); // 790 + 2 × 7 × 170 + 800 + 200
+    let text = String::from_utf8(mobiplan(&["budget", file.to_str().unwrap()]).stdout).unwrap();
+    assert!(text.contains("2,966 – 4,170"), "{text}");
+    assert!(text.contains("--rates"), "{text}");
+}
+
+#[test]
+fn a_fourth_teacher_on_the_course_is_reported_in_latvian_and_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| t.replace("count = 2", "count = 4"));
+    let en = mobiplan(&["check", file.to_str().unwrap()]);
+    assert_eq!(en.status.code(), Some(1));
+    let en = String::from_utf8(en.stdout).unwrap();
+    assert!(en.contains("C-MAX-PER-COURSE"), "{en}");
+    assert!(
+        en.contains("4 persons of the project are on the course"),
+        "{en}"
+    );
+    let lv = String::from_utf8(mobiplan(&["check", file.to_str().unwrap(), "--lang", "lv"]).stdout)
+        .unwrap();
+    assert!(lv.contains("C-MAX-PER-COURSE"), "{lv}");
+    assert!(lv.contains("ir 4 projekta personas"), "{lv}");
+    assert!(lv.contains("kļūda"), "{lv}");
+}
+
+#[test]
+fn a_malformed_file_exits_2_naming_the_field_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| {
+        t.replace("distance_km = 2630.47", "distance_km = \"far\"")
+    });
+    let out = mobiplan(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("activities[0].travel.distance_km"), "{err}");
+    assert!(err.contains("line 20"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_structural_problem_exits_2_naming_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| {
+        t.replace("end = 2026-10-09", "end = 2026-10-01").replace(
+            "participants = { count = 2 }",
+            "participants = { names = [\"nobody\"] }",
+        )
+    });
+    let out = mobiplan(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("activities[0].end"), "{err}");
+    assert!(err.contains("activities[0].participants.names[0]"), "{err}");
+}
+
+#[test]
+fn missing_files_and_unknown_years_exit_2_with_a_clear_message() {
+    let out = mobiplan(&["check", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.toml"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| {
+        t.replace("call_year = 2026", "call_year = 2031")
+    });
+    let out = mobiplan(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rulebook for call year 2031"));
+
+    let out = mobiplan(&["budget", file.to_str().unwrap(), "--lang", "de"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_json_project_gives_the_same_budget_as_its_toml_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in examples(false) {
+        let text = std::fs::read_to_string(root().join(&file)).unwrap();
+        let parsed = mobiplan_core::project::parse_toml(&text).unwrap();
+        let json_path = dir.path().join("twin.json");
+        std::fs::write(&json_path, serde_json::to_string_pretty(&parsed).unwrap()).unwrap();
+        let a = json(&mobiplan(&[
+            "budget", &file, "--rates", RATES, "--format", "json",
+        ]));
+        let b = json(&mobiplan(&[
+            "budget",
+            json_path.to_str().unwrap(),
+            "--rates",
+            RATES,
+            "--format",
+            "json",
+        ]));
+        assert_eq!(a["total"], b["total"], "{file}");
+        assert_eq!(a["lines"], b["lines"], "{file}");
+    }
+}
+
+#[test]
+fn rules_lists_every_rule_id_with_its_values_source_and_confidence() {
+    let out = mobiplan(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let ids: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in mobiplan_core::RuleId::ALL {
+        assert!(ids.contains(&id.as_str()), "{id} missing");
+    }
+    let duration = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "P-DURATION")
+        .unwrap();
+    assert_eq!(duration["values"][0]["value"], 6);
+    assert_eq!(duration["values"][0]["source"], "seed-2026");
+    for p in v["parameters"].as_array().unwrap() {
+        assert!(
+            p["source"].is_string() && p["confidence"].is_string(),
+            "{p}"
+        );
+    }
+    let text = String::from_utf8(mobiplan(&["rules", "--lang", "lv"]).stdout).unwrap();
+    assert!(text.contains("J-MENTOR-MAX-2"));
+    assert!(text.contains("provizorisks"));
+    let out = mobiplan(&["rules", "--year", "2031"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_committed_json_schema_is_the_one_the_binary_prints() {
+    let out = mobiplan(&["schema"]);
+    let printed: Value = json(&out);
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/project.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        printed, committed,
+        "run: mobiplan schema > schema/project.schema.json"
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .args(["rules"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn distance_reproduces_the_published_figures_from_their_coordinates() {
+    let out = mobiplan(&[
+        "distance",
+        "40.4165,-3.70256",
+        "41.89193,12.51133",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["km"], 1365.28);
+    assert_eq!(v["band"]["label"], "500–1999");
+    assert_eq!(v["amounts"]["standard"], "309.00");
+    assert_eq!(v["amounts"]["green"], "417.00");
+
+    let v = json(&mobiplan(&[
+        "distance",
+        "52.5170365,13.3888599",
+        "60.1674081,24.9425473",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["km"], 1106.17);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn distance_between_named_places_shows_band_amounts_and_the_points_used() {
+    let out = mobiplan(&["distance", "Rīga", "Valencia", "--lang", "lv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Riga, Riga, LV"), "{text}");
+    assert!(text.contains("Valencia, Valencia, ES"), "{text}");
+    assert!(text.contains("josla 2000–2999 km: 395 EUR"), "{text}");
+    assert!(text.contains("GeoNames 456172"), "{text}");
+    assert!(text.contains("CC BY 4.0"), "{text}");
+}
+
+#[test]
+fn an_ambiguous_place_lists_candidates_instead_of_guessing() {
+    let out = mobiplan(&["distance", "Rīga", "Frankfurt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Frankfurt am Main, Hesse, DE"), "{err}");
+    assert!(err.contains("Frankfurt (Oder), Brandenburg, DE"), "{err}");
+    assert!(out.stdout.is_empty());
+    let ok = mobiplan(&["distance", "Rīga", "Frankfurt, Hesse", "--format", "json"]);
+    assert_eq!(json(&ok)["to"]["name"], "Frankfurt am Main");
+}
+
+#[test]
+fn a_distance_near_a_band_border_carries_the_band_edge_warning() {
+    // 0.9° of longitude on the equator is 100.08 km: within 5 km of the 100 km border.
+    let v = json(&mobiplan(&["distance", "0,0", "0,0.9", "--format", "json"]));
+    assert_eq!(v["km"], 100.08);
+    assert_eq!(v["warnings"][0]["rule"], "A-DISTANCE-BAND-EDGE");
+}
+
+#[test]
+fn places_finds_latvian_exonyms_and_reports_candidates_as_json() {
+    let v = json(&mobiplan(&[
+        "places", "Parīze", "--format", "json", "--limit", "3",
+    ]));
+    assert_eq!(v["places"][0]["name"], "Paris");
+    assert_eq!(v["places"][0]["country"], "FR");
+    let v = json(&mobiplan(&["places", "Valencia", "--format", "json"]));
+    assert_eq!(v["places"][0]["country"], "ES");
+    let out = mobiplan(&["places", "95,24"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude 95 is out of range"));
+}
+
+#[test]
+fn a_project_may_give_towns_instead_of_kilometres() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| {
+        t.replace("distance_km = 2630.47, ", "").replace(
+            "name = \"A Riga school\"",
+            "name = \"A Riga school\"\ntown = \"Rīga\"",
+        )
+    });
+    let out = mobiplan(&[
+        "budget",
+        file.to_str().unwrap(),
+        "--rates",
+        RATES,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["total"]["min"], "3246.00");
+    let travel = &v["lines"][0];
+    let evidence = travel["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "distance.computed")
+        .unwrap();
+    assert!(
+        evidence["value"]
+            .as_str()
+            .unwrap()
+            .contains("Valencia, Valencia, ES"),
+        "{evidence}"
+    );
+
+    let ambiguous = worked_example(dir.path(), |t| {
+        t.replace("distance_km = 2630.47, ", "")
+            .replace(
+                "name = \"A Riga school\"",
+                "name = \"A Riga school\"\ntown = \"Rīga\"",
+            )
+            .replace(
+                "country = \"ES\", town = \"Valencia\"",
+                "country = \"DE\", town = \"Frankfurt\"",
+            )
+    });
+    let out = mobiplan(&["check", ambiguous.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("activities[0].host.town"), "{err}");
+    assert!(err.contains("Frankfurt (Oder)"), "{err}");
+}
+
+#[test]
+fn version_and_about_credit_geonames() {
+    for args in [&["--version"][..], &["about"][..]] {
+        let out = mobiplan(args);
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("Contains data from GeoNames (www.geonames.org), CC BY 4.0, modified"),
+            "{text}"
+        );
+    }
+}

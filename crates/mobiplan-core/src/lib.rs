@@ -1,0 +1,24 @@
+//! mobiplan's pure core: the KA122 project model, call-year rulebooks, the rule checker and the
+//! grant calculator.
+//!
+//! Architecture invariant: no I/O, no async, no clock, no knowledge of HTTP, SQL or the command
+//! line. Inputs are strings and values; outputs are values. Everything a shell needs from the
+//! world (the time, distances from a gazetteer) is passed in.
+
+pub mod budget;
+pub mod check;
+pub mod finding;
+pub mod money;
+pub mod project;
+pub mod rulebook;
+pub mod rules;
+pub mod types;
+
+pub use budget::{Budget, Category, Line, budget};
+pub use check::{CheckContext, check};
+pub use finding::{Arg, Finding, Subject};
+pub use money::{Amount, Money};
+pub use project::{InputError, InputErrors, Project};
+pub use rulebook::{RateProfile, Rulebook, RulebookError};
+pub use rules::RuleId;
+pub use types::{ActivityKind, Confidence, Country, Field, Severity};

@@ -1,0 +1,1263 @@
+//! The project: what a coordinator plans. Read from the documented TOML/JSON file format
+//! (`file` types, which also give the JSON Schema) into domain types that hold only
+//! structurally valid values (`Project`). Whether the plan obeys the programme's rules is the
+//! checker's business, so a plan that breaks a rule still parses.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Months, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+use crate::types::{ActivityKind, Coordinates, Country, Date, Field, Km100, Moment, Role};
+
+/// The current version of the project file format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The project file, as written by people and programs. Field docs become the JSON Schema's
+/// descriptions and the reference in `docs/project-format.md`.
+pub mod file {
+    use super::*;
+
+    /// A KA122 project plan.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct ProjectFile {
+        /// Project file format version; 1 for now.
+        pub format: u32,
+        pub project: ProjectSection,
+        pub applicant: Applicant,
+        /// Named persons, referred to by `id` from activities and visits. Optional: a plan may
+        /// give counts ("3 teachers") and name people later.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub people: Vec<Person>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub activities: Vec<Activity>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub preparatory_visits: Vec<PreparatoryVisit>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct ProjectSection {
+        pub title: String,
+        /// SCH, VET or ADU.
+        pub field: Field,
+        /// The call year; selects the rulebook.
+        pub call_year: u16,
+        /// Application round; 1 unless the agency opened a second round.
+        pub round: u8,
+        /// First day of the project.
+        pub start: Date,
+        /// Duration in whole months (the project ends the day before the same date this many
+        /// months later).
+        pub duration_months: u32,
+        /// When the application was (or will be) submitted; without it the deadline is
+        /// compared with today.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub application_date: Option<Moment>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Applicant {
+        pub name: String,
+        /// Organisation ID (E + 8 digits) in the Erasmus+ organisation registration system.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub oid: Option<String>,
+        pub country: Country,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub town: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub coordinates: Option<Coordinates>,
+        /// Fields in which the applicant holds an Erasmus accreditation.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub accreditations: Vec<Field>,
+        /// Earlier KA122 grants of the applicant.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub earlier_grants: Vec<EarlierGrant>,
+    }
+
+    #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+    #[serde(deny_unknown_fields)]
+    pub struct EarlierGrant {
+        pub field: Field,
+        pub call_year: u16,
+        #[serde(default = "one")]
+        pub round: u8,
+    }
+
+    fn one() -> u8 {
+        1
+    }
+
+    /// An organisation abroad: a host, or where an incoming person comes from.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Organisation {
+        pub name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub oid: Option<String>,
+        pub country: Country,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub town: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub coordinates: Option<Coordinates>,
+        /// The host is a subsidiary or otherwise related to the sending organisation.
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub related_to_sender: bool,
+    }
+
+    pub(crate) fn is_false(b: &bool) -> bool {
+        !*b
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Person {
+        /// A short identifier, unique in the project (letters, digits, `-`, `_`).
+        pub id: String,
+        pub name: String,
+        pub role: Role,
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub fewer_opportunities: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub minor: bool,
+        /// For recent VET graduates: the graduation date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub vet_graduation: Option<Date>,
+    }
+
+    /// Who takes part: either a count with profile counts, or named persons.
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Participants {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub count: Option<u32>,
+        /// With `count`: how many of them have fewer opportunities.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fewer_opportunities: Option<u32>,
+        /// With `count`: how many of them are minors.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub minors: Option<u32>,
+        /// Ids from `people`, instead of `count`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub names: Option<Vec<String>>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Accompanying {
+        /// A number of unnamed accompanying persons (give this or `person`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub count: Option<u32>,
+        /// An id from `people` (give this or `count`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub person: Option<String>,
+        /// With `count`: how many are flagged as having fewer opportunities (not allowed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fewer_opportunities: Option<u32>,
+        /// Days of the activity the person accompanies; absent means the whole activity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub days: Option<u32>,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Means {
+        Plane,
+        Train,
+        Bus,
+        Car,
+        CarSharing,
+        Bike,
+        Boat,
+        OtherSustainable,
+        Other,
+    }
+
+    impl Means {
+        pub fn id(self) -> &'static str {
+            match self {
+                Means::Plane => "plane",
+                Means::Train => "train",
+                Means::Bus => "bus",
+                Means::Car => "car",
+                Means::CarSharing => "car-sharing",
+                Means::Bike => "bike",
+                Means::Boat => "boat",
+                Means::OtherSustainable => "other-sustainable",
+                Means::Other => "other",
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Travel {
+        /// One-way distance in km (two decimals at most), as the Commission's distance
+        /// calculator gives it. Wins over a distance computed from places.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub distance_km: Option<f64>,
+        /// Green travel: a low-emission means for the main part of the journey.
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub green: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub means: Option<Means>,
+        /// Required for `other-sustainable`: what it is (at most 300 characters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub means_description: Option<String>,
+        /// Funded travel days (added to the individual-support days).
+        #[serde(default)]
+        pub days: u32,
+        /// Day of departure, when known (otherwise travel days are placed around the activity).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub departure: Option<Date>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub return_date: Option<Date>,
+        /// Claim expensive travel: the real return travel cost per traveller.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub expensive_real_cost: Option<Money>,
+    }
+
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    #[serde(rename_all = "kebab-case")]
+    pub enum QualityArea {
+        Information,
+        Pedagogy,
+        EuropeanDimension,
+        QualityService,
+        FollowUp,
+    }
+
+    impl QualityArea {
+        pub fn id(self) -> &'static str {
+            match self {
+                QualityArea::Information => "information",
+                QualityArea::Pedagogy => "pedagogy",
+                QualityArea::EuropeanDimension => "european-dimension",
+                QualityArea::QualityService => "quality-service",
+                QualityArea::FollowUp => "follow-up",
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Course {
+        pub provider: String,
+        pub title: String,
+        /// Course days for which fees are claimed per participant; absent means every day of
+        /// the activity.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fee_days: Option<u32>,
+        /// Quality-checklist areas checked for this course.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub quality: Vec<QualityArea>,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Venue {
+        /// At the hosting organisation (or, for incoming kinds, at the applicant).
+        Host,
+        /// At the seat of an EU institution.
+        EuInstitution,
+        /// Somewhere else.
+        Other,
+    }
+
+    impl Venue {
+        pub fn id(self) -> &'static str {
+            match self {
+                Venue::Host => "host",
+                Venue::EuInstitution => "eu-institution",
+                Venue::Other => "other",
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct RealCost {
+        pub kind: super::RealCostKind,
+        pub description: String,
+        pub amount: Money,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub justification: Option<String>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Activity {
+        /// A short identifier, unique in the project.
+        pub id: String,
+        pub kind: ActivityKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// First day of the activity (travel excluded; for blended mobility, of the physical part).
+        pub start: Date,
+        /// Last day of the activity.
+        pub end: Date,
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub blended: bool,
+        /// Where the activity takes place; absent means at the host.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub venue: Option<Venue>,
+        /// The hosting organisation (required for outgoing kinds; for incoming kinds the
+        /// applicant hosts and this may be left out).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub host: Option<Organisation>,
+        /// For invited experts and hosted trainee teachers: where they come from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub from: Option<Organisation>,
+        pub participants: Participants,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub accompanying: Vec<Accompanying>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub travel: Option<Travel>,
+        /// Course details (kind `course`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub course: Option<Course>,
+        /// The hosting organisation's main mentor (kind `job-shadowing`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mentor: Option<String>,
+        /// Learners of the hosting organisation taking part (kind `group-mobility`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub host_learners: Option<u32>,
+        /// Linguistic support requested (long-term activities without the online language support).
+        #[serde(default, skip_serializing_if = "is_false")]
+        pub linguistic_support: bool,
+        /// Why a short-term learner activity is shorter than usual (fewer-opportunities exception).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fewer_opportunities_justification: Option<String>,
+        /// How learning outcomes will be assessed and recognised.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub recognition: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub real_costs: Vec<RealCost>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct PreparatoryVisit {
+        pub id: String,
+        /// The id of the activity the visit prepares.
+        pub prepares: String,
+        pub start: Date,
+        pub end: Date,
+        pub host: Organisation,
+        pub persons: Participants,
+    }
+}
+
+/// Real costs that are paid (partly) on evidence rather than by unit cost.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RealCostKind {
+    /// Inclusion support for participants.
+    Inclusion,
+    Visa,
+    Permit,
+    Vaccination,
+    Medical,
+    /// A financial guarantee asked by the agency.
+    Guarantee,
+}
+
+impl RealCostKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            RealCostKind::Inclusion => "inclusion",
+            RealCostKind::Visa => "visa",
+            RealCostKind::Permit => "permit",
+            RealCostKind::Vaccination => "vaccination",
+            RealCostKind::Medical => "medical",
+            RealCostKind::Guarantee => "guarantee",
+        }
+    }
+}
+
+pub use file::{Course, Means, Organisation, QualityArea, RealCost, Venue};
+
+/// A problem with the input file: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// The field, e.g. `activities[2].travel.distance_km` (empty for syntax errors).
+    pub field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.field.is_empty(), self.line) {
+            (false, Some(l)) => write!(f, "{} (line {l}): {}", self.field, self.message),
+            (false, None) => write!(f, "{}: {}", self.field, self.message),
+            (true, Some(l)) => write!(f, "line {l}: {}", self.message),
+            (true, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// All problems found in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}", .errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct InputErrors {
+    pub errors: Vec<InputError>,
+}
+
+fn err(field: impl Into<String>, message: impl Into<String>) -> InputError {
+    InputError {
+        field: field.into(),
+        line: None,
+        column: None,
+        message: message.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain types
+
+pub type PersonIdx = usize;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub fewer_opportunities: bool,
+    pub minor: bool,
+    pub vet_graduation: Option<NaiveDate>,
+}
+
+/// Participants of an activity: counted, or named (indices into [`Project::people`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Participants {
+    Counted {
+        count: u32,
+        fewer_opportunities: u32,
+        minors: u32,
+    },
+    Named(Vec<PersonIdx>),
+}
+
+impl Participants {
+    pub fn count(&self) -> u32 {
+        match self {
+            Participants::Counted { count, .. } => *count,
+            Participants::Named(v) => v.len() as u32,
+        }
+    }
+
+    pub fn fewer_opportunities(&self, people: &[Person]) -> u32 {
+        match self {
+            Participants::Counted {
+                fewer_opportunities,
+                ..
+            } => *fewer_opportunities,
+            Participants::Named(v) => {
+                v.iter().filter(|i| people[**i].fewer_opportunities).count() as u32
+            }
+        }
+    }
+
+    pub fn minors(&self, people: &[Person]) -> u32 {
+        match self {
+            Participants::Counted { minors, .. } => *minors,
+            Participants::Named(v) => v.iter().filter(|i| people[**i].minor).count() as u32,
+        }
+    }
+
+    pub fn named(&self) -> &[PersonIdx] {
+        match self {
+            Participants::Counted { .. } => &[],
+            Participants::Named(v) => v,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AccompanyingWho {
+    Counted {
+        count: u32,
+        fewer_opportunities: u32,
+    },
+    Person(PersonIdx),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accompanying {
+    pub who: AccompanyingWho,
+    /// `None`: the whole activity.
+    pub days: Option<u32>,
+}
+
+impl Accompanying {
+    pub fn count(&self) -> u32 {
+        match self.who {
+            AccompanyingWho::Counted { count, .. } => count,
+            AccompanyingWho::Person(_) => 1,
+        }
+    }
+}
+
+/// Where a distance came from: typed by the user, or computed from coordinates by a shell
+/// (the gazetteer), which records the points used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "source", rename_all = "kebab-case")]
+pub enum DistanceSource {
+    Entered,
+    /// Great-circle distance between two points; `*_place` says which place each point is
+    /// (a gazetteer entry or typed coordinates), so the evidence can be kept.
+    Computed {
+        from: Coordinates,
+        to: Coordinates,
+        from_place: String,
+        to_place: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Distance {
+    pub km: Km100,
+    #[serde(flatten)]
+    pub source: DistanceSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Travel {
+    pub distance: Option<Distance>,
+    pub green: bool,
+    pub means: Option<Means>,
+    pub means_description: Option<String>,
+    pub days: u32,
+    pub departure: Option<NaiveDate>,
+    pub return_date: Option<NaiveDate>,
+    pub expensive_real_cost: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub id: String,
+    pub kind: ActivityKind,
+    pub title: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub blended: bool,
+    pub venue: Venue,
+    /// For outgoing kinds: the host. For incoming kinds: a host other than the applicant, if
+    /// one was given (which the checker reports).
+    pub host: Option<Organisation>,
+    /// For incoming kinds: where the person comes from.
+    pub from: Option<Organisation>,
+    pub participants: Participants,
+    pub accompanying: Vec<Accompanying>,
+    /// `None` for kinds without travel (hosted trainee teachers).
+    pub travel: Option<Travel>,
+    pub course: Option<Course>,
+    pub mentor: Option<String>,
+    pub host_learners: Option<u32>,
+    pub linguistic_support: bool,
+    pub fewer_opportunities_justification: Option<String>,
+    pub recognition: Option<String>,
+    pub real_costs: Vec<RealCost>,
+}
+
+impl Activity {
+    /// Calendar days from the first to the last day, both included.
+    pub fn days(&self) -> u32 {
+        ((self.end - self.start).num_days() + 1).max(0) as u32
+    }
+
+    /// The country where the activity takes place, given the applicant's.
+    /// For outgoing kinds the host always exists; incoming kinds take place at the applicant
+    /// unless another host was given (which A-VENUE-COUNTRY reports).
+    pub fn venue_country(&self, applicant: Country) -> Country {
+        self.host.as_ref().map(|h| h.country).unwrap_or(applicant)
+    }
+
+    /// Accompanying persons, counted.
+    pub fn accompanying_count(&self) -> u32 {
+        self.accompanying.iter().map(Accompanying::count).sum()
+    }
+
+    /// The first and last day of the activity including travel days: the travel dates when
+    /// given, otherwise the funded travel days split around the activity (half before,
+    /// rounded up).
+    pub fn span_with_travel(&self) -> (NaiveDate, NaiveDate) {
+        let Some(t) = &self.travel else {
+            return (self.start, self.end);
+        };
+        let before = u64::from(t.days.div_ceil(2));
+        let after = u64::from(t.days / 2);
+        let first = t.departure.unwrap_or_else(|| {
+            self.start
+                .checked_sub_days(chrono::Days::new(before))
+                .unwrap_or(self.start)
+        });
+        let last = t.return_date.unwrap_or_else(|| {
+            self.end
+                .checked_add_days(chrono::Days::new(after))
+                .unwrap_or(self.end)
+        });
+        (first.min(self.start), last.max(self.end))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparatoryVisit {
+    pub id: String,
+    /// Index into [`Project::activities`].
+    pub prepares: usize,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub host: Organisation,
+    pub persons: Participants,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applicant {
+    pub name: String,
+    pub oid: Option<String>,
+    pub country: Country,
+    pub town: Option<String>,
+    pub coordinates: Option<Coordinates>,
+    pub accreditations: Vec<Field>,
+    pub earlier_grants: Vec<file::EarlierGrant>,
+}
+
+/// A parsed project. Every reference between its parts is resolved (indices), every id is
+/// unique, every count is consistent with its profile counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    pub title: String,
+    pub field: Field,
+    pub call_year: u16,
+    pub round: u8,
+    pub start: NaiveDate,
+    pub duration_months: u32,
+    pub application_date: Option<Moment>,
+    pub applicant: Applicant,
+    pub people: Vec<Person>,
+    pub activities: Vec<Activity>,
+    pub visits: Vec<PreparatoryVisit>,
+}
+
+impl Project {
+    /// The last day of the project.
+    pub fn end(&self) -> NaiveDate {
+        self.start
+            .checked_add_months(Months::new(self.duration_months))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Project, InputErrors> {
+        let raw = parse_toml(text)?;
+        Project::from_file(raw)
+    }
+
+    pub fn from_json(text: &str) -> Result<Project, InputErrors> {
+        let raw = parse_json(text)?;
+        Project::from_file(raw)
+    }
+
+    /// Checks the structure of a file (references, ids, counts) and builds the project.
+    pub fn from_file(f: file::ProjectFile) -> Result<Project, InputErrors> {
+        Builder::default().build(f)
+    }
+}
+
+/// Reads the TOML form; errors name the field and the line.
+pub fn parse_toml(text: &str) -> Result<file::ProjectFile, InputErrors> {
+    let de = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = path_string(e.path());
+        let inner = e.into_inner();
+        let (line, column) = match inner.span() {
+            Some(span) => {
+                let (l, c) = line_col(text, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        InputErrors {
+            errors: vec![InputError {
+                field,
+                line,
+                column,
+                message: match inner.message().trim() {
+                    // Some syntax errors carry no text; say what kind of problem it is.
+                    "" => "the file is not valid TOML here".to_owned(),
+                    m => m.to_owned(),
+                },
+            }],
+        }
+    })
+}
+
+/// Reads the JSON form; errors name the field and the line.
+pub fn parse_json(text: &str) -> Result<file::ProjectFile, InputErrors> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed: Result<file::ProjectFile, _> = serde_path_to_error::deserialize(&mut de);
+    let (field, inner) = match parsed {
+        Ok(v) => match de.end() {
+            Ok(()) => return Ok(v),
+            Err(e) => (String::new(), e),
+        },
+        Err(e) => (path_string(e.path()), e.into_inner()),
+    };
+    let text = inner.to_string();
+    // serde_json appends " at line L column C"; keep the message clean and the position apart.
+    let message = text
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_owned())
+        .unwrap_or(text);
+    Err(InputErrors {
+        errors: vec![InputError {
+            field,
+            line: (inner.line() > 0).then_some(inner.line()),
+            column: (inner.column() > 0).then_some(inner.column()),
+            message,
+        }],
+    })
+}
+
+fn path_string(p: &serde_path_to_error::Path) -> String {
+    // serde_path_to_error writes "." for the root and "?" for a position it cannot name.
+    let s = p.to_string();
+    if s == "." || s == "?" {
+        String::new()
+    } else {
+        s
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// Structural limits that keep arithmetic and calendars sane; anything beyond is a typing
+/// mistake, not a plan.
+const MAX_COUNT: u32 = 10_000;
+const MAX_DAYS: u32 = 3_660;
+const MAX_TEXT: usize = 10_000;
+
+#[derive(Default)]
+struct Builder {
+    errors: Vec<InputError>,
+}
+
+impl Builder {
+    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(err(field, message));
+    }
+
+    fn build(mut self, f: file::ProjectFile) -> Result<Project, InputErrors> {
+        if f.format != FORMAT_VERSION {
+            self.push(
+                "format",
+                format!(
+                    "format {} is not known; this mobiplan reads format {FORMAT_VERSION}",
+                    f.format
+                ),
+            );
+        }
+        let p = &f.project;
+        self.text("project.title", &p.title, true);
+        if !(1..=120).contains(&p.duration_months) {
+            self.push(
+                "project.duration_months",
+                format!("{} is not a duration in months (1–120)", p.duration_months),
+            );
+        }
+        if p.round == 0 {
+            self.push("project.round", "rounds are numbered from 1");
+        }
+        if !(2014..=2100).contains(&p.call_year) {
+            self.push(
+                "project.call_year",
+                format!("{} is not a call year", p.call_year),
+            );
+        }
+        self.text("applicant.name", &f.applicant.name, true);
+        for (i, g) in f.applicant.earlier_grants.iter().enumerate() {
+            if g.call_year > p.call_year {
+                self.push(
+                    format!("applicant.earlier_grants[{i}].call_year"),
+                    format!(
+                        "{} is after the project's call year {}",
+                        g.call_year, p.call_year
+                    ),
+                );
+            }
+        }
+
+        // People
+        let mut person_ids: HashMap<String, usize> = HashMap::new();
+        let mut people = Vec::with_capacity(f.people.len());
+        for (i, person) in f.people.iter().enumerate() {
+            let path = format!("people[{i}]");
+            self.ident(&format!("{path}.id"), &person.id);
+            self.text(&format!("{path}.name"), &person.name, true);
+            if person_ids.insert(person.id.clone(), i).is_some() {
+                self.push(
+                    format!("{path}.id"),
+                    format!("\"{}\" is used twice", person.id),
+                );
+            }
+            people.push(Person {
+                id: person.id.clone(),
+                name: person.name.clone(),
+                role: person.role,
+                fewer_opportunities: person.fewer_opportunities,
+                minor: person.minor,
+                vet_graduation: person.vet_graduation.map(|d| d.0),
+            });
+        }
+
+        // Activities
+        let mut activity_ids: HashMap<String, usize> = HashMap::new();
+        let mut activities = Vec::with_capacity(f.activities.len());
+        for (i, a) in f.activities.iter().enumerate() {
+            let path = format!("activities[{i}]");
+            self.ident(&format!("{path}.id"), &a.id);
+            if activity_ids.insert(a.id.clone(), i).is_some() {
+                self.push(format!("{path}.id"), format!("\"{}\" is used twice", a.id));
+            }
+            if let Some(act) = self.activity(&path, a, &person_ids) {
+                activities.push(act);
+            }
+        }
+
+        // Visits
+        let mut visit_ids = HashSet::new();
+        let mut visits = Vec::with_capacity(f.preparatory_visits.len());
+        for (i, v) in f.preparatory_visits.iter().enumerate() {
+            let path = format!("preparatory_visits[{i}]");
+            self.ident(&format!("{path}.id"), &v.id);
+            if !visit_ids.insert(v.id.clone()) {
+                self.push(format!("{path}.id"), format!("\"{}\" is used twice", v.id));
+            }
+            self.dates(&path, v.start, v.end);
+            self.organisation(&format!("{path}.host"), &v.host);
+            let prepares = activity_ids.get(&v.prepares).copied();
+            if prepares.is_none() {
+                self.push(
+                    format!("{path}.prepares"),
+                    format!("no activity has the id \"{}\"", v.prepares),
+                );
+            }
+            let persons = self.participants(&format!("{path}.persons"), &v.persons, &person_ids);
+            if let (Some(prepares), Some(persons)) = (prepares, persons) {
+                visits.push(PreparatoryVisit {
+                    id: v.id.clone(),
+                    prepares,
+                    start: v.start.0,
+                    end: v.end.0,
+                    host: v.host.clone(),
+                    persons,
+                });
+            }
+        }
+
+        if !self.errors.is_empty() {
+            return Err(InputErrors {
+                errors: self.errors,
+            });
+        }
+        Ok(Project {
+            title: p.title.clone(),
+            field: p.field,
+            call_year: p.call_year,
+            round: p.round,
+            start: p.start.0,
+            duration_months: p.duration_months,
+            application_date: p.application_date,
+            applicant: Applicant {
+                name: f.applicant.name,
+                oid: f.applicant.oid,
+                country: f.applicant.country,
+                town: f.applicant.town,
+                coordinates: f.applicant.coordinates,
+                accreditations: f.applicant.accreditations,
+                earlier_grants: f.applicant.earlier_grants,
+            },
+            people,
+            activities,
+            visits,
+        })
+    }
+
+    fn text(&mut self, path: &str, value: &str, required: bool) {
+        if required && value.trim().is_empty() {
+            self.push(path, "must not be empty");
+        } else if value.len() > MAX_TEXT {
+            self.push(path, format!("is longer than {MAX_TEXT} characters"));
+        }
+    }
+
+    fn ident(&mut self, path: &str, id: &str) {
+        let ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            self.push(
+                path,
+                format!("\"{id}\" is not an id: use 1–64 letters, digits, '-' or '_'"),
+            );
+        }
+    }
+
+    fn dates(&mut self, path: &str, start: Date, end: Date) {
+        if end < start {
+            self.push(
+                format!("{path}.end"),
+                format!("{end} is before the start {start}"),
+            );
+        } else if (end.0 - start.0).num_days() >= i64::from(MAX_DAYS) {
+            self.push(format!("{path}.end"), "the activity cannot last ten years");
+        }
+    }
+
+    fn organisation(&mut self, path: &str, o: &Organisation) {
+        self.text(&format!("{path}.name"), &o.name, true);
+    }
+
+    fn count(&mut self, path: &str, n: u32, min: u32) -> bool {
+        if n < min || n > MAX_COUNT {
+            self.push(
+                path,
+                format!("{n} is not a number of persons ({min}–{MAX_COUNT})"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn participants(
+        &mut self,
+        path: &str,
+        p: &file::Participants,
+        ids: &HashMap<String, usize>,
+    ) -> Option<Participants> {
+        match (&p.count, &p.names) {
+            (Some(_), Some(_)) | (None, None) => {
+                self.push(path, "give either count or names");
+                None
+            }
+            (Some(count), None) => {
+                let fo = p.fewer_opportunities.unwrap_or(0);
+                let minors = p.minors.unwrap_or(0);
+                let mut ok = self.count(&format!("{path}.count"), *count, 1);
+                for (name, n) in [("fewer_opportunities", fo), ("minors", minors)] {
+                    if n > *count {
+                        self.push(
+                            format!("{path}.{name}"),
+                            format!("{n} is more than the {count} participants"),
+                        );
+                        ok = false;
+                    }
+                }
+                ok.then_some(Participants::Counted {
+                    count: *count,
+                    fewer_opportunities: fo,
+                    minors,
+                })
+            }
+            (None, Some(names)) => {
+                if p.fewer_opportunities.is_some() || p.minors.is_some() {
+                    self.push(
+                        path,
+                        "with names, fewer opportunities and minors are set on each person in people",
+                    );
+                }
+                if names.is_empty() {
+                    self.push(format!("{path}.names"), "must name at least one person");
+                    return None;
+                }
+                let mut idx = Vec::with_capacity(names.len());
+                let mut seen = HashSet::new();
+                for (j, n) in names.iter().enumerate() {
+                    match ids.get(n) {
+                        Some(i) => {
+                            if !seen.insert(*i) {
+                                self.push(
+                                    format!("{path}.names[{j}]"),
+                                    format!("\"{n}\" is listed twice"),
+                                );
+                            }
+                            idx.push(*i)
+                        }
+                        None => self.push(
+                            format!("{path}.names[{j}]"),
+                            format!("no person in people has the id \"{n}\""),
+                        ),
+                    }
+                }
+                (idx.len() == names.len()).then_some(Participants::Named(idx))
+            }
+        }
+    }
+
+    fn activity(
+        &mut self,
+        path: &str,
+        a: &file::Activity,
+        ids: &HashMap<String, usize>,
+    ) -> Option<Activity> {
+        let errors_before = self.errors.len();
+        self.dates(path, a.start, a.end);
+        if let Some(t) = &a.title {
+            self.text(&format!("{path}.title"), t, false);
+        }
+        let incoming = a.kind.is_incoming();
+        match (&a.host, incoming) {
+            (None, false) => self.push(format!("{path}.host"), "missing: who hosts the activity?"),
+            (Some(h), _) => self.organisation(&format!("{path}.host"), h),
+            (None, true) => {}
+        }
+        match (&a.from, incoming) {
+            (None, true) => self.push(
+                format!("{path}.from"),
+                "missing: where does the person come from (organisation, country, town)?",
+            ),
+            (Some(_), false) => self.push(
+                format!("{path}.from"),
+                format!(
+                    "only invited experts and hosted trainee teachers have from; {} uses host",
+                    a.kind
+                ),
+            ),
+            (Some(o), true) => self.organisation(&format!("{path}.from"), o),
+            (None, false) => {}
+        }
+        let participants = self.participants(&format!("{path}.participants"), &a.participants, ids);
+
+        let mut accompanying = Vec::new();
+        for (j, acc) in a.accompanying.iter().enumerate() {
+            let ap = format!("{path}.accompanying[{j}]");
+            let who = match (&acc.count, &acc.person) {
+                (Some(c), None) => {
+                    let fo = acc.fewer_opportunities.unwrap_or(0);
+                    if fo > *c {
+                        self.push(
+                            format!("{ap}.fewer_opportunities"),
+                            format!("{fo} is more than the {c} persons"),
+                        );
+                    }
+                    self.count(&format!("{ap}.count"), *c, 1)
+                        .then_some(AccompanyingWho::Counted {
+                            count: *c,
+                            fewer_opportunities: fo,
+                        })
+                }
+                (None, Some(id)) => {
+                    if acc.fewer_opportunities.is_some() {
+                        self.push(
+                            format!("{ap}.fewer_opportunities"),
+                            "set it on the person in people",
+                        );
+                    }
+                    match ids.get(id) {
+                        Some(i) => Some(AccompanyingWho::Person(*i)),
+                        None => {
+                            self.push(
+                                format!("{ap}.person"),
+                                format!("no person in people has the id \"{id}\""),
+                            );
+                            None
+                        }
+                    }
+                }
+                _ => {
+                    self.push(&ap, "give either count or person");
+                    None
+                }
+            };
+            if let Some(d) = acc.days {
+                let total = ((a.end.0 - a.start.0).num_days() + 1).max(0) as u32;
+                if d == 0 || d > total {
+                    self.push(
+                        format!("{ap}.days"),
+                        format!("{d} is not a number of days within the activity's {total} days"),
+                    );
+                }
+            }
+            if let Some(who) = who {
+                accompanying.push(Accompanying {
+                    who,
+                    days: acc.days,
+                });
+            }
+        }
+
+        let travel = if a.kind == ActivityKind::HostingTeacherInTraining {
+            if a.travel.is_some() {
+                self.push(
+                    format!("{path}.travel"),
+                    "hosted trainee teachers' travel is paid by their sending institution; leave travel out",
+                );
+            }
+            None
+        } else {
+            let t = a.travel.clone().unwrap_or_default();
+            let tp = format!("{path}.travel");
+            let distance = match t.distance_km {
+                Some(km) => match Km100::from_km(km) {
+                    Ok(km) => Some(Distance {
+                        km,
+                        source: DistanceSource::Entered,
+                    }),
+                    Err(e) => {
+                        self.push(format!("{tp}.distance_km"), e);
+                        None
+                    }
+                },
+                None => None,
+            };
+            if t.days > 30 {
+                self.push(
+                    format!("{tp}.days"),
+                    format!("{} is not a number of travel days", t.days),
+                );
+            }
+            if let Some(d) = &t.means_description {
+                self.text(&format!("{tp}.means_description"), d, false);
+            }
+            if t.expensive_real_cost.is_some_and(|c| c <= Money::ZERO) {
+                self.push(format!("{tp}.expensive_real_cost"), "must be above zero");
+            }
+            if let (Some(d), Some(r)) = (t.departure, t.return_date)
+                && r < d
+            {
+                self.push(
+                    format!("{tp}.return_date"),
+                    format!("{r} is before the departure {d}"),
+                );
+            }
+            Some(Travel {
+                distance,
+                green: t.green,
+                means: t.means,
+                means_description: t.means_description.clone(),
+                days: t.days,
+                departure: t.departure.map(|d| d.0),
+                return_date: t.return_date.map(|d| d.0),
+                expensive_real_cost: t.expensive_real_cost,
+            })
+        };
+
+        match (&a.course, a.kind) {
+            (None, ActivityKind::Course) => self.push(
+                format!("{path}.course"),
+                "missing: a course needs its provider and title",
+            ),
+            (Some(_), k) if k != ActivityKind::Course => self.push(
+                format!("{path}.course"),
+                format!("only courses have course details, not {k}"),
+            ),
+            (Some(c), _) => {
+                self.text(&format!("{path}.course.provider"), &c.provider, true);
+                self.text(&format!("{path}.course.title"), &c.title, true);
+                if c.fee_days.is_some_and(|d| d > MAX_DAYS) {
+                    self.push(format!("{path}.course.fee_days"), "is not a number of days");
+                }
+            }
+            _ => {}
+        }
+        if a.mentor.is_some() && a.kind != ActivityKind::JobShadowing {
+            self.push(
+                format!("{path}.mentor"),
+                format!("only job shadowing has a mentor, not {}", a.kind),
+            );
+        }
+        if a.host_learners.is_some() && a.kind != ActivityKind::GroupMobility {
+            self.push(
+                format!("{path}.host_learners"),
+                format!("only group mobility has host learners, not {}", a.kind),
+            );
+        }
+        if a.host_learners.is_some_and(|n| n > MAX_COUNT) {
+            self.push(
+                format!("{path}.host_learners"),
+                "is not a number of learners",
+            );
+        }
+        for (j, rc) in a.real_costs.iter().enumerate() {
+            let rp = format!("{path}.real_costs[{j}]");
+            self.text(&format!("{rp}.description"), &rc.description, true);
+            if rc.amount <= Money::ZERO || rc.amount > Money::from_euros(1_000_000) {
+                self.push(
+                    format!("{rp}.amount"),
+                    format!("{} EUR is not a real cost", rc.amount),
+                );
+            }
+        }
+        for (name, t) in [
+            ("recognition", &a.recognition),
+            (
+                "fewer_opportunities_justification",
+                &a.fewer_opportunities_justification,
+            ),
+        ] {
+            if let Some(t) = t {
+                self.text(&format!("{path}.{name}"), t, false);
+            }
+        }
+
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Activity {
+            id: a.id.clone(),
+            kind: a.kind,
+            title: a.title.clone(),
+            start: a.start.0,
+            end: a.end.0,
+            blended: a.blended,
+            venue: a.venue.unwrap_or(Venue::Host),
+            host: a.host.clone(),
+            from: a.from.clone(),
+            participants: participants?,
+            accompanying,
+            travel,
+            course: a.course.clone(),
+            mentor: a.mentor.clone().filter(|m| !m.trim().is_empty()),
+            host_learners: a.host_learners,
+            linguistic_support: a.linguistic_support,
+            fewer_opportunities_justification: a
+                .fewer_opportunities_justification
+                .clone()
+                .filter(|t| !t.trim().is_empty()),
+            recognition: a.recognition.clone().filter(|t| !t.trim().is_empty()),
+            real_costs: a.real_costs.clone(),
+        })
+    }
+}
+
+/// The JSON Schema of the project file.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(file::ProjectFile);
+    serde_json::to_value(schema).expect("a schema serialises")
+}

@@ -1,0 +1,343 @@
+//! mobiplan's texts in Latvian and English, and the way core values (money, distances, kinds,
+//! findings, budget lines) are written for people in each language.
+//!
+//! The translation files `locales/{en,lv}.toml` are embedded; a key missing in Latvian falls
+//! back to English, and a test keeps the two files in step (same keys, same placeholders).
+
+pub mod json;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use mobiplan_core::budget::Line;
+use mobiplan_core::finding::{Arg, Finding};
+use mobiplan_core::money::{Amount, Money};
+use mobiplan_core::types::Km100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Lv,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Lv];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Lv => "lv",
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "lv" => Ok(Lang::Lv),
+            other => Err(format!(
+                "\"{other}\" is not a language of mobiplan: use lv or en"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+const EN: &str = include_str!("../locales/en.toml");
+const LV: &str = include_str!("../locales/lv.toml");
+
+struct Catalog {
+    en: HashMap<String, String>,
+    lv: HashMap<String, String>,
+}
+
+fn flatten(prefix: &str, t: &toml::Table, out: &mut HashMap<String, String>) {
+    for (k, v) in t {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            toml::Value::Table(t) => flatten(&key, t, out),
+            // The files hold only strings and tables; the consistency test rejects others.
+            _ => {}
+        }
+    }
+}
+
+fn parse(text: &str) -> HashMap<String, String> {
+    let table: toml::Table =
+        toml::from_str(text).expect("embedded translation file is valid TOML (tested)");
+    let mut out = HashMap::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog {
+        en: parse(EN),
+        lv: parse(LV),
+    })
+}
+
+/// The text of a key; Latvian falls back to English, and an unknown key shows itself so that a
+/// missing translation is visible rather than silent.
+pub fn text(lang: Lang, key: &str) -> Cow<'static, str> {
+    let c = catalog();
+    let found = match lang {
+        Lang::Lv => c.lv.get(key).or_else(|| c.en.get(key)),
+        Lang::En => c.en.get(key),
+    };
+    match found {
+        Some(s) => Cow::Borrowed(s.as_str()),
+        None => Cow::Owned(key.to_owned()),
+    }
+}
+
+/// Whether a key exists in the English file.
+pub fn has(key: &str) -> bool {
+    catalog().en.contains_key(key)
+}
+
+/// Fills `{name}` placeholders.
+pub fn render(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    fill(&text(lang, key), args)
+}
+
+fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn group_thousands(digits: &str, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Euros for people: `1,234.50` in English, `1 234,50` in Latvian; whole euros without cents.
+pub fn money(m: Money, lang: Lang) -> String {
+    let (thousands, decimal) = match lang {
+        Lang::En => (",", "."),
+        Lang::Lv => ("\u{a0}", ","),
+    };
+    let sign = if m.cents() < 0 { "-" } else { "" };
+    let abs = m.cents().unsigned_abs();
+    let whole = group_thousands(&(abs / 100).to_string(), thousands);
+    if abs.is_multiple_of(100) {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}{decimal}{:02}", abs % 100)
+    }
+}
+
+/// An amount that may be a range: `3,246` or `2,980 – 4,184`.
+pub fn amount(a: Amount, lang: Lang) -> String {
+    if a.is_exact() {
+        money(a.min, lang)
+    } else {
+        format!("{} – {}", money(a.min, lang), money(a.max, lang))
+    }
+}
+
+/// Kilometres with two decimals in the language's decimal mark.
+pub fn km(k: Km100, lang: Lang) -> String {
+    let s = k.to_string();
+    match lang {
+        Lang::En => s,
+        Lang::Lv => s.replace('.', ","),
+    }
+}
+
+/// Arguments whose text value is an identifier to translate, by argument name.
+fn id_section(arg_name: &str) -> Option<&'static str> {
+    match arg_name {
+        "role" | "expected" => Some("role"),
+        "who" => Some("who"),
+        "means" => Some("means"),
+        "venue" => Some("venue"),
+        "missing" => Some("quality"),
+        _ => None,
+    }
+}
+
+fn arg_text(name: &str, arg: &Arg, lang: Lang) -> String {
+    let translate = |v: &str| match id_section(name) {
+        Some(section) => text(lang, &format!("{section}.{v}")).into_owned(),
+        None => v.to_owned(),
+    };
+    match arg {
+        Arg::Int(i) => i.to_string(),
+        Arg::Text(t) => translate(t),
+        Arg::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Arg::Money(m) => money(*m, lang),
+        Arg::Km(k) => km(*k, lang),
+        Arg::Kind(k) => text(lang, &format!("kind.{}", k.id())).into_owned(),
+        Arg::Field(f) => text(lang, &format!("field.{}", f.as_str())).into_owned(),
+        Arg::Country(c) => c.as_str().to_owned(),
+        Arg::List(l) => l
+            .iter()
+            .map(|v| translate(v))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+fn render_args(key: &str, args: &[(&'static str, Arg)], lang: Lang) -> String {
+    let args: Vec<(&str, String)> = args
+        .iter()
+        .map(|(k, v)| (*k, arg_text(k, v, lang)))
+        .collect();
+    render(lang, key, &args)
+}
+
+/// A finding's sentence in the reader's language, quoting the actual and allowed values.
+pub fn finding_message(f: &Finding, lang: Lang) -> String {
+    render_args(f.key, &f.args, lang)
+}
+
+/// A budget line's label in the reader's language.
+pub fn line_label(l: &Line, lang: Lang) -> String {
+    render_args(l.key, &l.args, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mobiplan_core::RuleId;
+    use mobiplan_core::types::Km100;
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn latvian_and_english_have_the_same_keys_and_placeholders() {
+        let c = catalog();
+        for (k, en) in &c.en {
+            let lv =
+                c.lv.get(k)
+                    .unwrap_or_else(|| panic!("{k} is missing in lv.toml"));
+            assert_eq!(
+                placeholders(en),
+                placeholders(lv),
+                "placeholders differ for {k}"
+            );
+        }
+        for k in c.lv.keys() {
+            assert!(c.en.contains_key(k), "{k} is in lv.toml but not in en.toml");
+        }
+    }
+
+    #[test]
+    fn the_translation_files_hold_only_strings() {
+        for text in [EN, LV] {
+            fn walk(t: &toml::Table) {
+                for (k, v) in t {
+                    match v {
+                        toml::Value::String(_) => {}
+                        toml::Value::Table(t) => walk(t),
+                        other => panic!("{k} is {other:?}, not a string"),
+                    }
+                }
+            }
+            walk(&toml::from_str(text).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_message() {
+        let c = catalog();
+        for id in RuleId::ALL {
+            let base = format!("finding.{}", id.as_str());
+            let found =
+                c.en.keys()
+                    .any(|k| *k == base || k.starts_with(&format!("{base}.")));
+            assert!(found, "no message for {}", id.as_str());
+        }
+    }
+
+    #[test]
+    fn every_kind_and_category_has_a_name() {
+        for k in mobiplan_core::ActivityKind::ALL {
+            assert!(has(&format!("kind.{}", k.id())));
+        }
+        for c in mobiplan_core::Category::ALL {
+            assert!(has(&format!("category.{}", c.id())));
+        }
+    }
+
+    #[test]
+    fn money_is_written_the_way_each_language_writes_it() {
+        let m = Money::from_cents(12_345_678);
+        assert_eq!(money(m, Lang::En), "123,456.78");
+        assert_eq!(money(m, Lang::Lv), "123\u{a0}456,78");
+        assert_eq!(money(Money::from_euros(3246), Lang::En), "3,246");
+        assert_eq!(money(Money::from_euros(999), Lang::Lv), "999");
+        assert_eq!(km(Km100(263047), Lang::Lv), "2630,47");
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_stay_visible() {
+        assert_eq!(fill("{a} and {b}", &[("a", "1".into())]), "1 and {b}");
+        assert_eq!(fill("no braces", &[]), "no braces");
+        assert_eq!(fill("open { end", &[]), "open { end");
+    }
+
+    #[test]
+    fn languages_parse_from_codes() {
+        assert_eq!("LV".parse::<Lang>().unwrap(), Lang::Lv);
+        assert!("de".parse::<Lang>().is_err());
+    }
+}

@@ -1,0 +1,184 @@
+//! Which database, and every connection setting, in one place.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::error::{Result, StoreError};
+
+/// The name of the SQLite file inside the data directory.
+pub const SQLITE_FILE: &str = "mobiplan.sqlite";
+
+/// How long a SQLite writer waits for another writer before giving up (`busy_timeout`).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// SQLite in WAL mode allows concurrent readers beside the one writer.
+const SQLITE_MAX_CONNECTIONS: u32 = 8;
+const PG_MAX_CONNECTIONS: u32 = 10;
+/// How long an operation waits for a free connection from the pool.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where the store keeps its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// An SQLite file [`SQLITE_FILE`] in this data directory (created if missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by URL (`postgres://user@host:port/db?…`). Parameters of the URL
+    /// such as `options=-c search_path=…` are honoured.
+    Postgres(String),
+}
+
+impl StoreConfig {
+    /// PostgreSQL when a `postgres://` (or `postgresql://`) URL is given — the web server
+    /// passes `DATABASE_URL` — otherwise SQLite in `data_dir`. Any other non-empty URL is
+    /// refused with [`StoreError::Invalid`] rather than silently ignored.
+    pub fn choose(database_url: Option<&str>, data_dir: impl Into<PathBuf>) -> Result<StoreConfig> {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(StoreConfig::Sqlite(data_dir.into())),
+            Some(url) if is_postgres_url(url) => Ok(StoreConfig::Postgres(url.to_owned())),
+            Some(url) => Err(StoreError::Invalid(format!(
+                "the database URL must start with postgres:// (got '{}')",
+                url.split(':').next().unwrap_or_default()
+            ))),
+        }
+    }
+
+    /// The SQLite file this configuration uses, if it is SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match self {
+            StoreConfig::Sqlite(dir) => Some(dir.join(SQLITE_FILE)),
+            StoreConfig::Postgres(_) => None,
+        }
+    }
+}
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The SQLite connection settings. Every connection of the pool gets all of them.
+///
+/// - `journal_mode=WAL`: readers never block the writer nor the writer the readers.
+/// - `synchronous=FULL`: in WAL mode the log is synced at every commit, so a transaction whose
+///   commit returned survives a process kill *and* a power cut (`NORMAL` would only survive the
+///   former).
+/// - `foreign_keys=ON`: versions are deleted with their project, a deleted rate profile is
+///   detached from its projects.
+/// - `busy_timeout`: writers queue behind each other instead of failing with `SQLITE_BUSY`.
+///   (Write transactions start with `BEGIN IMMEDIATE`, see `store.rs`, so the timeout applies
+///   to them.)
+pub(crate) fn sqlite_options(file: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+}
+
+pub(crate) async fn open_sqlite(dir: &Path) -> Result<SqlitePool> {
+    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    let file = dir.join(SQLITE_FILE);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(SQLITE_MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(sqlite_options(&file))
+        .await?;
+    // The file (and its -wal file) may just have been created: make their directory entries
+    // durable too, not only their contents.
+    sync_dir(dir).map_err(sqlx::Error::Io)?;
+    Ok(pool)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The PostgreSQL settings: the URL as given (default `synchronous_commit=on` makes a
+/// returned commit durable), and the pool size.
+pub(crate) async fn open_postgres(url: &str) -> Result<PgPool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("mobiplan");
+    let pool = PgPoolOptions::new()
+        .max_connections(PG_MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choose() {
+        assert_eq!(
+            StoreConfig::choose(None, "/d").unwrap(),
+            StoreConfig::Sqlite("/d".into())
+        );
+        assert_eq!(
+            StoreConfig::choose(Some("  "), "/d").unwrap(),
+            StoreConfig::Sqlite("/d".into())
+        );
+        assert_eq!(
+            StoreConfig::choose(Some("postgres://u@h/db"), "/d").unwrap(),
+            StoreConfig::Postgres("postgres://u@h/db".into())
+        );
+        assert!(matches!(
+            StoreConfig::choose(Some("postgresql://u@h/db"), "/d").unwrap(),
+            StoreConfig::Postgres(_)
+        ));
+        let err = StoreConfig::choose(Some("mysql://u:secret@h/db"), "/d").unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Invalid(m) if m.contains("postgres://") && !m.contains("secret"))
+        );
+    }
+
+    /// The pragmas are in effect on every connection of the pool.
+    #[tokio::test]
+    async fn sqlite_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested/data");
+        let pool = open_sqlite(&data).await.unwrap();
+        assert!(data.join(SQLITE_FILE).is_file());
+        // Several connections at once: each has every setting.
+        let mut conns = Vec::new();
+        for _ in 0..3 {
+            conns.push(pool.acquire().await.unwrap());
+        }
+        for conn in &mut conns {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(mode, "wal");
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(sync, 2, "synchronous=FULL");
+            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(fk, 1);
+            let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            assert_eq!(busy, SQLITE_BUSY_TIMEOUT.as_millis() as i64);
+        }
+        drop(conns);
+        pool.close().await;
+    }
+}

@@ -1,0 +1,102 @@
+//! Storage of mobiplan projects and agency rate profiles.
+//!
+//! One [`Store`] over either an embedded **SQLite** file (the default: `mobiplan.sqlite` in a
+//! data directory) or a **PostgreSQL** database (when a `postgres://` URL is given, e.g. from
+//! `DATABASE_URL`). The same queries, with bound parameters, run on both.
+//!
+//! - A project is stored as the JSON text of its [`ProjectFile`], with its title, field and call
+//!   year copied into columns for listing. Every save creates a new **version** (1, 2, 3 …) and
+//!   every version is kept in `project_versions`, so that a conflict can be shown and history
+//!   restored.
+//! - Writes are **versioned**: [`Store::save_project`] succeeds only if the stored version is the
+//!   one the caller started from; otherwise it returns [`StoreError::Conflict`] with the current
+//!   version and document and changes nothing. Nothing is ever overwritten silently.
+//! - A rate profile is stored as the TOML text of a [`mobiplan_core::RateProfile`] (checked to
+//!   parse as one), versioned the same way, and can be chosen by any number of projects.
+//! - An acknowledged write (an `Ok` from a save) is durable: SQLite runs in WAL mode with
+//!   `synchronous=FULL` (see [`config`]), PostgreSQL commits synchronously by default.
+//!
+//! The schema is created and upgraded at [`Store::open`] by an ordered list of migrations
+//! (`migrations.rs`, recorded in `schema_migrations`):
+//!
+//! ```text
+//! rate_profiles    (id PK, name, document TOML, version ≥ 1, created_at, updated_at)
+//! projects         (id PK, title, field, call_year, document JSON, version ≥ 1,
+//!                   created_at, updated_at,
+//!                   rate_profile_id → rate_profiles ON DELETE SET NULL)
+//! project_versions (project_id → projects ON DELETE CASCADE, version, document JSON,
+//!                   rate_profile_id, saved_at; PK (project_id, version))
+//! ```
+//!
+//! Timestamps are `TEXT` (RFC 3339, UTC) on SQLite and `TIMESTAMPTZ` on PostgreSQL; integers
+//! are `INTEGER` / `BIGINT`.
+
+mod config;
+mod error;
+mod migrations;
+mod store;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[cfg(doc)]
+use mobiplan_core::project::file::ProjectFile;
+
+pub use config::StoreConfig;
+pub use error::{CurrentDocument, Result, StoreError};
+pub use store::Store;
+
+/// A stored document with its identity and version.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stored<T> {
+    /// The id, 12 URL-safe characters (`[A-Za-z0-9_-]`).
+    pub id: String,
+    /// The version of this document: 1 when created, one more with every save.
+    pub version: i64,
+    pub document: T,
+    /// When this version was saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the project list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProjectSummary {
+    pub id: String,
+    pub title: String,
+    /// `SCH`, `VET` or `ADU`.
+    pub field: String,
+    pub call_year: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One saved version of a project (the document itself: [`Store::project_version`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ProjectVersion {
+    pub version: i64,
+    pub saved_at: DateTime<Utc>,
+    /// The rate profile the project used in this version.
+    pub rate_profile_id: Option<String>,
+}
+
+/// A stored rate profile: the TOML text of a [`mobiplan_core::RateProfile`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StoredRateProfile {
+    pub id: String,
+    /// The name shown in lists (by default the profile's own `profile.name`).
+    pub name: String,
+    pub version: i64,
+    /// TOML text that parses as a `RateProfile`.
+    pub document: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the rate-profile list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RateProfileSummary {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}

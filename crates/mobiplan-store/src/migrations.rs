@@ -1,0 +1,212 @@
+//! The schema, as an ordered list of migrations, and the runner that applies them at open.
+//!
+//! **A released migration is never edited.** Databases in use have already applied it and
+//! will not apply it again, so an edit would make their schema differ from a new database's.
+//! To change the schema, append a new migration with the next version number (for both
+//! SQLite and PostgreSQL).
+
+use chrono::{DateTime, Utc};
+use sqlx::Executor;
+
+use crate::error::{Result, StoreError};
+use crate::store::{Backend, WriteTx};
+
+/// One step of the schema: applied once, in its own transaction, and recorded in
+/// `schema_migrations`.
+pub(crate) struct Migration {
+    pub version: i64,
+    pub description: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+/// All migrations, in order of `version` (1, 2, 3 … without gaps). Append only.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "rate profiles",
+        sqlite: "
+            CREATE TABLE rate_profiles (
+                id          TEXT PRIMARY KEY NOT NULL,
+                name        TEXT NOT NULL,
+                document    TEXT NOT NULL,
+                version     INTEGER NOT NULL CHECK (version >= 1),
+                created_at  TEXT NOT NULL,
+                updated_at  TEXT NOT NULL
+            );
+        ",
+        postgres: "
+            CREATE TABLE rate_profiles (
+                id          TEXT PRIMARY KEY,
+                name        TEXT NOT NULL,
+                document    TEXT NOT NULL,
+                version     BIGINT NOT NULL CHECK (version >= 1),
+                created_at  TIMESTAMPTZ NOT NULL,
+                updated_at  TIMESTAMPTZ NOT NULL
+            );
+        ",
+    },
+    Migration {
+        version: 2,
+        description: "projects and their saved versions",
+        sqlite: "
+            CREATE TABLE projects (
+                id               TEXT PRIMARY KEY NOT NULL,
+                title            TEXT NOT NULL,
+                field            TEXT NOT NULL,
+                call_year        INTEGER NOT NULL,
+                document         TEXT NOT NULL,
+                version          INTEGER NOT NULL CHECK (version >= 1),
+                created_at       TEXT NOT NULL,
+                updated_at       TEXT NOT NULL,
+                rate_profile_id  TEXT REFERENCES rate_profiles (id) ON DELETE SET NULL
+            );
+            CREATE INDEX projects_updated_at ON projects (updated_at);
+            CREATE INDEX projects_rate_profile_id ON projects (rate_profile_id);
+            CREATE TABLE project_versions (
+                project_id       TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                version          INTEGER NOT NULL,
+                document         TEXT NOT NULL,
+                rate_profile_id  TEXT,
+                saved_at         TEXT NOT NULL,
+                PRIMARY KEY (project_id, version)
+            );
+        ",
+        postgres: "
+            CREATE TABLE projects (
+                id               TEXT PRIMARY KEY,
+                title            TEXT NOT NULL,
+                field            TEXT NOT NULL,
+                call_year        BIGINT NOT NULL,
+                document         TEXT NOT NULL,
+                version          BIGINT NOT NULL CHECK (version >= 1),
+                created_at       TIMESTAMPTZ NOT NULL,
+                updated_at       TIMESTAMPTZ NOT NULL,
+                rate_profile_id  TEXT REFERENCES rate_profiles (id) ON DELETE SET NULL
+            );
+            CREATE INDEX projects_updated_at ON projects (updated_at);
+            CREATE INDEX projects_rate_profile_id ON projects (rate_profile_id);
+            CREATE TABLE project_versions (
+                project_id       TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                version          BIGINT NOT NULL,
+                document         TEXT NOT NULL,
+                rate_profile_id  TEXT,
+                saved_at         TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (project_id, version)
+            );
+        ",
+    },
+];
+
+/// The newest schema version this program knows.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// The per-backend parts of the runner.
+pub(crate) trait MigrationSql {
+    /// Creates `schema_migrations` if it does not exist.
+    fn bootstrap_sql(&self) -> &'static str;
+    /// The migration's SQL for this backend.
+    fn migration_sql(&self, m: &Migration) -> &'static str;
+}
+
+impl MigrationSql for sqlx::SqlitePool {
+    fn bootstrap_sql(&self) -> &'static str {
+        "
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version      INTEGER PRIMARY KEY NOT NULL,
+            description  TEXT NOT NULL,
+            applied_at   TEXT NOT NULL
+        )"
+    }
+    fn migration_sql(&self, m: &Migration) -> &'static str {
+        m.sqlite
+    }
+}
+
+impl MigrationSql for sqlx::PgPool {
+    fn bootstrap_sql(&self) -> &'static str {
+        "
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version      BIGINT PRIMARY KEY,
+            description  TEXT NOT NULL,
+            applied_at   TIMESTAMPTZ NOT NULL
+        )"
+    }
+    fn migration_sql(&self, m: &Migration) -> &'static str {
+        m.postgres
+    }
+}
+
+/// Applies every migration not yet recorded, each in its own transaction. Each transaction
+/// holds the migration lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory lock) while it
+/// checks `schema_migrations`, so stores opened at the same moment apply each step exactly
+/// once. Refuses a database that has a version this program does not know (a newer program
+/// upgraded it).
+pub(crate) async fn run(backend: &Backend) -> Result<()> {
+    crate::store::dispatch!(backend, pool => {
+        let mut tx = pool.begin_migration().await?;
+        // (`Executor::execute` rather than `RawSql::execute`: the latter's future is not `Send`.)
+        tx.execute(sqlx::raw_sql(pool.bootstrap_sql())).await?;
+        tx.commit().await?;
+
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+        if let Some(unknown) = applied.iter().find(|v| !MIGRATIONS.iter().any(|m| m.version == **v)) {
+            return Err(StoreError::Database(sqlx::Error::Configuration(
+                format!(
+                    "the database has schema version {unknown}, which this mobiplan does not know \
+                     (it knows up to {}); it was probably upgraded by a newer mobiplan",
+                    latest_version()
+                )
+                .into(),
+            )));
+        }
+
+        for m in MIGRATIONS {
+            if applied.contains(&m.version) {
+                continue;
+            }
+            let mut tx = pool.begin_migration().await?;
+            let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_one(&mut *tx)
+                .await?;
+            if done == 0 {
+                tx.execute(sqlx::raw_sql(pool.migration_sql(m))).await?;
+                sqlx::query("INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.description)
+                    .bind(crate::store::now())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The applied schema versions, in order.
+pub(crate) async fn applied(backend: &Backend) -> Result<Vec<(i64, String, DateTime<Utc>)>> {
+    crate::store::dispatch!(backend, pool => {
+        Ok(sqlx::query_as("SELECT version, description, applied_at FROM schema_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await?)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_ordered_without_gaps() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.description);
+            assert!(!m.sqlite.trim().is_empty() && !m.postgres.trim().is_empty());
+        }
+    }
+}

@@ -1,0 +1,623 @@
+//! The store: every operation, written once for both backends.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use mobiplan_core::RateProfile;
+use mobiplan_core::project::file::ProjectFile;
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::{self, StoreConfig};
+use crate::error::{CurrentDocument, Result, StoreError};
+use crate::migrations;
+use crate::{ProjectSummary, ProjectVersion, RateProfileSummary, Stored, StoredRateProfile};
+
+/// The open database: a pool of connections to SQLite or PostgreSQL.
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool. The body is compiled once per
+/// backend, so the same query text and binds serve both (parameters are written `$1`, `$2` …,
+/// which SQLite reads as positional too).
+macro_rules! dispatch {
+    ($backend:expr, $pool:ident => $body:expr) => {
+        match $backend {
+            $crate::store::Backend::Sqlite($pool) => $body,
+            $crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+/// How a write transaction starts on each backend.
+pub(crate) trait WriteTx {
+    type Db: sqlx::Database;
+
+    /// A transaction for a write. On SQLite `BEGIN IMMEDIATE` takes the write lock at once
+    /// (waiting up to the busy timeout), so a transaction never has to upgrade a read lock —
+    /// which in WAL mode fails with `SQLITE_BUSY` without waiting. On PostgreSQL a plain
+    /// `BEGIN` (READ COMMITTED): the versioned `UPDATE … WHERE version = $n` waits for a
+    /// concurrent update of the row and then re-checks the version.
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Db>>;
+
+    /// A write transaction holding the migration lock.
+    async fn begin_migration(&self) -> sqlx::Result<sqlx::Transaction<'static, Self::Db>>;
+}
+
+impl WriteTx for SqlitePool {
+    type Db = sqlx::Sqlite;
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    async fn begin_migration(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        // SQLite has one writer at a time: the write lock is the migration lock.
+        self.begin_write().await
+    }
+}
+
+/// The key of the PostgreSQL advisory lock held while migrating ("mobiplan" in ASCII).
+const PG_MIGRATION_LOCK: i64 = 0x6d6f_6269_706c_616e;
+
+impl WriteTx for PgPool {
+    type Db = sqlx::Postgres;
+
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+
+    async fn begin_migration(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(PG_MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+/// The current time, to the microsecond (what PostgreSQL keeps), so that both backends give
+/// back exactly the timestamp that was written.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// A new id: 12 characters of `[A-Za-z0-9_-]` (72 random bits) from the operating system's
+/// generator.
+fn new_id() -> Result<String> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        StoreError::Database(sqlx::Error::Io(std::io::Error::other(format!(
+            "no random numbers for a new id: {e}"
+        ))))
+    })?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 63)] as char)
+        .collect())
+}
+
+/// The JSON text stored for a project.
+fn project_json(doc: &ProjectFile) -> Result<String> {
+    serde_json::to_string(doc)
+        .map_err(|e| StoreError::Invalid(format!("the project cannot be written as JSON: {e}")))
+}
+
+/// Reads a stored project document.
+fn read_project(id: &str, version: i64, text: &str) -> Result<ProjectFile> {
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::Invalid(format!(
+            "the stored project {id} (version {version}) does not read as a project document: {e}"
+        ))
+    })
+}
+
+/// Checks that `text` is a rate profile; the message names the problem and its line.
+fn check_rate_profile(text: &str) -> Result<RateProfile> {
+    toml::from_str::<RateProfile>(text)
+        .map_err(|e| StoreError::Invalid(format!("the rate profile is not valid: {e}")))
+}
+
+/// The name a rate profile is listed under: the given one, else the profile's own.
+fn profile_name(name: &str, profile: &RateProfile) -> Result<String> {
+    let name = match name.trim() {
+        "" => profile.profile.name.trim(),
+        n => n,
+    };
+    if name.is_empty() {
+        return Err(StoreError::Invalid(
+            "the rate profile needs a name (profile.name)".to_owned(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: String,
+    version: i64,
+    document: String,
+    updated_at: DateTime<Utc>,
+}
+
+impl ProjectRow {
+    fn into_stored(self) -> Result<Stored<ProjectFile>> {
+        let document = read_project(&self.id, self.version, &self.document)?;
+        Ok(Stored {
+            id: self.id,
+            version: self.version,
+            document,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+const PROJECT_ROW: &str = "SELECT id, version, document, updated_at FROM projects WHERE id = $1";
+
+/// Copies the project's current row into `project_versions` (inside the write transaction
+/// that produced it).
+const KEEP_VERSION: &str = "
+    INSERT INTO project_versions (project_id, version, document, rate_profile_id, saved_at)
+    SELECT id, version, document, rate_profile_id, updated_at FROM projects WHERE id = $1";
+
+const RATE_PROFILE_ROW: &str = "
+    SELECT id, name, version, document, created_at, updated_at FROM rate_profiles WHERE id = $1";
+
+/// Mobiplan's storage of projects and rate profiles. Cheap to share (`Arc<Store>`); every
+/// method takes `&self` and may be called from many tasks at once.
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date. Opening an
+    /// up-to-date database again changes nothing.
+    pub async fn open(config: StoreConfig) -> Result<Store> {
+        let backend = match &config {
+            StoreConfig::Sqlite(dir) => Backend::Sqlite(config::open_sqlite(dir).await?),
+            StoreConfig::Postgres(url) => Backend::Postgres(config::open_postgres(url).await?),
+        };
+        if let Err(e) = migrations::run(&backend).await {
+            dispatch!(&backend, pool => pool.close().await);
+            return Err(e);
+        }
+        Ok(Store { backend })
+    }
+
+    /// Closes every connection (waiting for operations in progress). Operations after this
+    /// fail with [`StoreError::Database`].
+    pub async fn close(&self) {
+        dispatch!(&self.backend, pool => pool.close().await)
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The applied schema migrations: (version, description, applied at), in order.
+    pub async fn schema_migrations(&self) -> Result<Vec<(i64, String, DateTime<Utc>)>> {
+        migrations::applied(&self.backend).await
+    }
+
+    /// Checks the database: SQLite's `PRAGMA integrity_check` must answer "ok" and
+    /// `PRAGMA foreign_key_check` nothing ([`StoreError::Corrupt`] otherwise); on PostgreSQL,
+    /// that the server answers a query.
+    pub async fn integrity_check(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let report: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(pool)
+                    .await?;
+                if report != ["ok"] {
+                    return Err(StoreError::Corrupt(report.join("; ")));
+                }
+                let fk: Vec<(String,)> =
+                    sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                        .fetch_all(pool)
+                        .await?;
+                if !fk.is_empty() {
+                    let tables: Vec<String> = fk.into_iter().map(|(t,)| t).collect();
+                    return Err(StoreError::Corrupt(format!(
+                        "foreign key violations in {}",
+                        tables.join(", ")
+                    )));
+                }
+                Ok(())
+            }
+            Backend::Postgres(pool) => {
+                let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(pool).await?;
+                if one != 1 {
+                    return Err(StoreError::Corrupt(format!("SELECT 1 answered {one}")));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    // --- projects ---------------------------------------------------------------------------
+
+    /// Every project, the most recently saved first.
+    pub async fn list_projects(&self) -> Result<Vec<ProjectSummary>> {
+        dispatch!(&self.backend, pool => {
+            Ok(sqlx::query_as(
+                "SELECT id, title, field, call_year, version, updated_at FROM projects
+                 ORDER BY updated_at DESC, created_at DESC, id",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Stores a new project, at version 1, under a new random id.
+    pub async fn create_project(&self, doc: &ProjectFile) -> Result<Stored<ProjectFile>> {
+        let id = new_id()?;
+        let json = project_json(doc)?;
+        let at = now();
+        dispatch!(&self.backend, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO projects
+                 (id, title, field, call_year, document, version, created_at, updated_at, rate_profile_id)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $6, NULL)",
+            )
+            .bind(&id)
+            .bind(&doc.project.title)
+            .bind(doc.project.field.to_string())
+            .bind(i64::from(doc.project.call_year))
+            .bind(&json)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(KEEP_VERSION).bind(&id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(Stored {
+            id,
+            version: 1,
+            document: doc.clone(),
+            updated_at: at,
+        })
+    }
+
+    /// The project's current version. [`StoreError::NotFound`] if there is none.
+    pub async fn get_project(&self, id: &str) -> Result<Stored<ProjectFile>> {
+        let row: Option<ProjectRow> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(PROJECT_ROW).bind(id).fetch_optional(pool).await?
+        });
+        row.ok_or(StoreError::NotFound)?.into_stored()
+    }
+
+    /// A versioned write: replaces the project with `doc` as version `expected_version + 1` —
+    /// only if the stored version is `expected_version`. Otherwise nothing is written and the
+    /// answer is [`StoreError::Conflict`] with the stored version and document (or
+    /// [`StoreError::NotFound`]). The new version is kept in the project's history in the same
+    /// transaction.
+    pub async fn save_project(
+        &self,
+        id: &str,
+        doc: &ProjectFile,
+        expected_version: i64,
+    ) -> Result<Stored<ProjectFile>> {
+        let json = project_json(doc)?;
+        let at = now();
+        dispatch!(&self.backend, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE projects
+                 SET title = $1, field = $2, call_year = $3, document = $4,
+                     version = version + 1, updated_at = $5
+                 WHERE id = $6 AND version = $7",
+            )
+            .bind(&doc.project.title)
+            .bind(doc.project.field.to_string())
+            .bind(i64::from(doc.project.call_year))
+            .bind(&json)
+            .bind(at)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                let current: Option<ProjectRow> =
+                    sqlx::query_as(PROJECT_ROW).bind(id).fetch_optional(&mut *tx).await?;
+                drop(tx);
+                return Err(project_conflict(current)?);
+            }
+            sqlx::query(KEEP_VERSION).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(Stored {
+            id: id.to_owned(),
+            version: expected_version + 1,
+            document: doc.clone(),
+            updated_at: at,
+        })
+    }
+
+    /// Deletes the project and all its versions. [`StoreError::NotFound`] if there is none.
+    pub async fn delete_project(&self, id: &str) -> Result<()> {
+        let deleted = dispatch!(&self.backend, pool => {
+            sqlx::query("DELETE FROM projects WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The document as it was saved at `version`. [`StoreError::NotFound`] if the project or
+    /// that version does not exist.
+    pub async fn project_version(&self, id: &str, version: i64) -> Result<ProjectFile> {
+        let text: Option<String> = dispatch!(&self.backend, pool => {
+            sqlx::query_scalar(
+                "SELECT document FROM project_versions WHERE project_id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .fetch_optional(pool)
+            .await?
+        });
+        read_project(id, version, &text.ok_or(StoreError::NotFound)?)
+    }
+
+    /// Every saved version of the project, the newest first. [`StoreError::NotFound`] if the
+    /// project does not exist.
+    pub async fn list_project_versions(&self, id: &str) -> Result<Vec<ProjectVersion>> {
+        let versions: Vec<ProjectVersion> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT version, saved_at, rate_profile_id FROM project_versions
+                 WHERE project_id = $1 ORDER BY version DESC",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        });
+        if versions.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(versions)
+    }
+
+    /// The id of the rate profile the project uses, if any. [`StoreError::NotFound`] if the
+    /// project does not exist.
+    pub async fn project_rate_profile(&self, id: &str) -> Result<Option<String>> {
+        let row: Option<Option<String>> = dispatch!(&self.backend, pool => {
+            sqlx::query_scalar("SELECT rate_profile_id FROM projects WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// A versioned write of the project's rate profile (`None`: no profile, the budget is a
+    /// range). Like [`Store::save_project`] it makes a new version (with the same document)
+    /// only if the stored version is `expected_version`, else [`StoreError::Conflict`].
+    /// [`StoreError::NotFound`] if the project or the rate profile does not exist.
+    pub async fn set_project_rate_profile(
+        &self,
+        id: &str,
+        profile_id: Option<&str>,
+        expected_version: i64,
+    ) -> Result<Stored<ProjectFile>> {
+        let at = now();
+        let row: ProjectRow = dispatch!(&self.backend, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE projects SET rate_profile_id = $1, version = version + 1, updated_at = $2
+                 WHERE id = $3 AND version = $4
+                   AND ($1 IS NULL OR EXISTS (SELECT 1 FROM rate_profiles WHERE id = $1))",
+            )
+            .bind(profile_id)
+            .bind(at)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let current: Option<ProjectRow> =
+                sqlx::query_as(PROJECT_ROW).bind(id).fetch_optional(&mut *tx).await?;
+            if updated != 1 {
+                drop(tx);
+                return Err(match current {
+                    // Right project and version: the profile is what does not exist.
+                    Some(c) if c.version == expected_version => StoreError::NotFound,
+                    other => project_conflict(other)?,
+                });
+            }
+            sqlx::query(KEEP_VERSION).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            current.ok_or(StoreError::NotFound)?
+        });
+        row.into_stored()
+    }
+
+    // --- rate profiles ----------------------------------------------------------------------
+
+    /// Every rate profile, by name.
+    pub async fn list_rate_profiles(&self) -> Result<Vec<RateProfileSummary>> {
+        dispatch!(&self.backend, pool => {
+            Ok(sqlx::query_as(
+                "SELECT id, name, version, updated_at FROM rate_profiles ORDER BY name, id",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Stores a new rate profile (version 1). `toml_text` must parse as a `RateProfile`
+    /// ([`StoreError::Invalid`] says why not); `name` is what lists show — when empty, the
+    /// profile's own `profile.name`.
+    pub async fn create_rate_profile(
+        &self,
+        name: &str,
+        toml_text: &str,
+    ) -> Result<StoredRateProfile> {
+        let profile = check_rate_profile(toml_text)?;
+        let name = profile_name(name, &profile)?;
+        let id = new_id()?;
+        let at = now();
+        dispatch!(&self.backend, pool => {
+            sqlx::query(
+                "INSERT INTO rate_profiles (id, name, document, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, 1, $4, $4)",
+            )
+            .bind(&id)
+            .bind(&name)
+            .bind(toml_text)
+            .bind(at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(StoredRateProfile {
+            id,
+            name,
+            version: 1,
+            document: toml_text.to_owned(),
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    /// The rate profile. [`StoreError::NotFound`] if there is none.
+    pub async fn get_rate_profile(&self, id: &str) -> Result<StoredRateProfile> {
+        let row: Option<StoredRateProfile> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(RATE_PROFILE_ROW).bind(id).fetch_optional(pool).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// A versioned write of a rate profile, as [`Store::save_project`]: only if the stored
+    /// version is `expected_version`, else [`StoreError::Conflict`] with the stored TOML.
+    pub async fn save_rate_profile(
+        &self,
+        id: &str,
+        name: &str,
+        toml_text: &str,
+        expected_version: i64,
+    ) -> Result<StoredRateProfile> {
+        let profile = check_rate_profile(toml_text)?;
+        let name = profile_name(name, &profile)?;
+        let at = now();
+        dispatch!(&self.backend, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE rate_profiles SET name = $1, document = $2, version = version + 1, updated_at = $3
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(&name)
+            .bind(toml_text)
+            .bind(at)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                let current: Option<StoredRateProfile> =
+                    sqlx::query_as(RATE_PROFILE_ROW).bind(id).fetch_optional(&mut *tx).await?;
+                drop(tx);
+                let current = current.ok_or(StoreError::NotFound)?;
+                return Err(StoreError::Conflict {
+                    current_version: current.version,
+                    current_document: Box::new(CurrentDocument::RateProfile(current.document)),
+                });
+            }
+            let stored: StoredRateProfile =
+                sqlx::query_as(RATE_PROFILE_ROW).bind(id).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(stored)
+        })
+    }
+
+    /// Deletes the rate profile; projects that used it are left without one (their budgets
+    /// become ranges again). [`StoreError::NotFound`] if there is none.
+    pub async fn delete_rate_profile(&self, id: &str) -> Result<()> {
+        let deleted = dispatch!(&self.backend, pool => {
+            sqlx::query("DELETE FROM rate_profiles WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+/// The error for a versioned project write that matched no row: the project is gone, or it is
+/// at another version.
+fn project_conflict(current: Option<ProjectRow>) -> Result<StoreError> {
+    let Some(current) = current else {
+        return Ok(StoreError::NotFound);
+    };
+    let document = read_project(&current.id, current.version, &current.document)?;
+    Ok(StoreError::Conflict {
+        current_version: current.version,
+        current_document: Box::new(CurrentDocument::Project(document)),
+    })
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .finish()
+    }
+}
+
+/// Every future of the API is `Send` (the web server runs them on a multi-threaded runtime).
+#[allow(dead_code)]
+fn _futures_are_send(store: &Store, doc: &ProjectFile) {
+    fn send<T: Send>(_: T) {}
+    fn shared<T: Send + Sync>() {}
+    shared::<Store>();
+    send(store.list_projects());
+    send(store.create_project(doc));
+    send(store.get_project("x"));
+    send(store.save_project("x", doc, 1));
+    send(store.delete_project("x"));
+    send(store.project_version("x", 1));
+    send(store.list_project_versions("x"));
+    send(store.project_rate_profile("x"));
+    send(store.set_project_rate_profile("x", None, 1));
+    send(store.list_rate_profiles());
+    send(store.create_rate_profile("x", "y"));
+    send(store.get_rate_profile("x"));
+    send(store.save_rate_profile("x", "y", "z", 1));
+    send(store.delete_rate_profile("x"));
+    send(store.integrity_check());
+    send(store.schema_migrations());
+    send(store.close());
+    send(Store::open(StoreConfig::Sqlite("x".into())));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_12_url_safe_characters() {
+        let a = new_id().unwrap();
+        let b = new_id().unwrap();
+        assert_eq!(a.len(), 12);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        );
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,176 @@
+// mobiplan — progressive enhancement only: every page works without this script.
+// 1. Autosave: forms marked data-autosave save on change; a failed save is shown and retried,
+//    and the unsaved form is kept in localStorage until the server acknowledges it.
+// 2. Place autocomplete for town fields (data-kind="place").
+// 3. Confirmation for destructive buttons (data-confirm).
+(function () {
+  "use strict";
+  var DELAY = 700, RETRY_MAX = 30000;
+
+  function statusOf(form) { return form.querySelector(".save-status"); }
+  function say(form, text, cls) {
+    var s = statusOf(form); if (!s) return;
+    s.textContent = text; s.className = "save-status" + (cls ? " " + cls : "");
+  }
+  // Texts come from the translation files, rendered into <body data-*> by the server.
+  function text(key) { return document.body.dataset[key] || ""; }
+  function draftKey(form) { return "mobiplan-draft:" + form.action; }
+
+  function setupAutosave(form) {
+    var timer = null, inFlight = false, pending = false, retry = 1000, dirty = false;
+    var version = form.querySelector("input[name=version]");
+
+    // A draft left by a closed tab or a failed save is offered back, never dropped.
+    try {
+      var saved = localStorage.getItem(draftKey(form));
+      if (saved) {
+        var draft = JSON.parse(saved);
+        var box = document.createElement("div");
+        box.className = "notice"; box.setAttribute("role", "alert");
+        box.textContent = text("draftText");
+        var restore = document.createElement("button"); restore.type = "button";
+        restore.textContent = text("restoreText");
+        restore.addEventListener("click", function () {
+          draft.forEach(function (pair) {
+            var els = form.querySelectorAll("[name='" + pair[0].replace(/'/g, "") + "']");
+            els.forEach(function (el) {
+              if (el.type === "checkbox" || el.type === "radio") { el.checked = (el.value === pair[1]) || el.checked; }
+              else if (el.type !== "hidden") { el.value = pair[1]; }
+            });
+          });
+          box.remove(); schedule();
+        });
+        box.appendChild(restore); form.parentNode.insertBefore(box, form);
+      }
+    } catch (e) { /* storage unavailable: autosave still works */ }
+
+    function pairs() {
+      var out = []; new FormData(form).forEach(function (v, k) { out.push([k, String(v)]); }); return out;
+    }
+    function keepDraft() { try { localStorage.setItem(draftKey(form), JSON.stringify(pairs())); } catch (e) {} }
+    function dropDraft() { try { localStorage.removeItem(draftKey(form)); } catch (e) {} }
+
+    function send() {
+      if (inFlight) { pending = true; return; }
+      inFlight = true; pending = false;
+      say(form, text("savingText"));
+      var body = new URLSearchParams(pairs());
+      fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { return { status: r.status, json: j }; }); })
+        .then(function (res) {
+          inFlight = false;
+          var j = res.json;
+          if (res.status === 200 && j.ok) {
+            retry = 1000; dirty = false;
+            if (version) version.value = j.version;
+            dropDraft();
+            say(form, j.message + " " + new Date().toLocaleTimeString(), "");
+            var panel = document.getElementById("findings");
+            if (panel && j.findings_html) { panel.outerHTML = j.findings_html; }
+            clearFieldErrors();
+          } else if (res.status === 409) {
+            dirty = true;
+            say(form, j.message, "conflict");
+            showConflict(j);
+          } else if (res.status === 422) {
+            dirty = true;
+            say(form, j.message, "failed");
+            showFieldErrors(j.fields || []);
+          } else {
+            throw new Error("status " + res.status);
+          }
+          if (pending) schedule();
+        })
+        .catch(function () {
+          inFlight = false; dirty = true; keepDraft();
+          say(form, (text("failedText")) + " (" + Math.round(retry / 1000) + " s)", "failed");
+          setTimeout(send, retry); retry = Math.min(retry * 2, RETRY_MAX);
+        });
+    }
+    function clearFieldErrors() {
+      form.querySelectorAll(".js-error").forEach(function (e) { e.remove(); });
+      form.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+    }
+    function showFieldErrors(fields) {
+      clearFieldErrors();
+      fields.forEach(function (f) {
+        var input = document.getElementById(f.field);
+        if (!input) return;
+        var p = document.createElement("p"); p.className = "error-message js-error"; p.textContent = f.message;
+        var wrap = input.closest(".field") || input.parentNode;
+        wrap.classList.add("has-error"); wrap.insertBefore(p, input);
+      });
+    }
+    function showConflict(j) {
+      if (form.querySelector(".js-conflict")) return;
+      var box = document.createElement("div"); box.className = "notice js-conflict"; box.setAttribute("role", "alert");
+      box.appendChild(document.createTextNode(j.message + " "));
+      var reload = document.createElement("a"); reload.href = location.pathname; reload.textContent = text("reloadText");
+      var keep = document.createElement("button"); keep.type = "button"; keep.textContent = text("keepText");
+      keep.addEventListener("click", function () { if (version) version.value = j.current_version; box.remove(); send(); });
+      box.appendChild(reload); box.appendChild(document.createTextNode(" ")); box.appendChild(keep);
+      form.insertBefore(box, form.firstChild);
+    }
+    function schedule() { dirty = true; keepDraft(); clearTimeout(timer); timer = setTimeout(send, DELAY); }
+
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); send(); });
+    window.addEventListener("beforeunload", function (e) { if (dirty || inFlight) { e.preventDefault(); e.returnValue = ""; } });
+  }
+
+  function setupPlace(input) {
+    var list = document.createElement("ul"); list.className = "suggestions"; list.hidden = true;
+    list.id = input.id + "-suggestions"; list.setAttribute("role", "listbox");
+    input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id); input.setAttribute("aria-expanded", "false");
+    input.parentNode.insertBefore(list, input.nextSibling);
+    var timer = null, items = [], active = -1;
+    var prefix = input.name.replace(/_town$/, "");
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function choose(p) {
+      input.value = p.name;
+      var set = function (suffix, v) { var el = document.getElementById(prefix + "_" + suffix); if (el) el.value = v; };
+      set("country", p.country); set("lat", p.lat.toFixed(5)); set("lon", p.lon.toFixed(5));
+      close(); input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    function render() {
+      list.innerHTML = "";
+      items.forEach(function (p, i) {
+        var li = document.createElement("li"); li.setAttribute("role", "option"); li.id = list.id + "-" + i;
+        li.textContent = p.display; li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(p); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0; input.setAttribute("aria-expanded", String(!list.hidden));
+      if (active >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + active);
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim(); if (q.length < 2) { items = []; render(); return; }
+      var country = document.getElementById(prefix + "_country");
+      if (country && country.value && q.indexOf(",") < 0) q += "," + country.value;
+      timer = setTimeout(function () {
+        fetch("/api/places?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.ok ? r.json() : { places: [] }; })
+          .then(function (j) { items = j.places || []; active = -1; render(); }).catch(function () {});
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); render(); e.preventDefault(); }
+      else if (e.key === "ArrowUp") { active = Math.max(active - 1, 0); render(); e.preventDefault(); }
+      else if (e.key === "Enter" && active >= 0) { choose(items[active]); e.preventDefault(); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
+    document.querySelectorAll("input[data-kind=place]").forEach(setupPlace);
+    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+    });
+    var summary = document.querySelector(".error-summary"); if (summary) summary.focus();
+  });
+})();

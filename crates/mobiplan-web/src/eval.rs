@@ -1,0 +1,119 @@
+//! From a stored document to what the pages show: structural problems, findings, budget.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use chrono::{DateTime, FixedOffset};
+use mobiplan_core::budget::Budget;
+use mobiplan_core::project::InputError;
+use mobiplan_core::project::file::ProjectFile;
+use mobiplan_core::{Finding, Project, RateProfile, Rulebook, Severity};
+
+/// The newest call year with a rulebook: the default for new projects and profiles.
+pub fn latest_year() -> u16 {
+    Rulebook::embedded_years()
+        .into_iter()
+        .max()
+        .unwrap_or_default()
+}
+
+/// Rulebooks are parsed once per call year and shared.
+pub fn rulebook(year: u16) -> Result<Arc<Rulebook>, String> {
+    static CACHE: OnceLock<Mutex<HashMap<u16, Arc<Rulebook>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(rb) = cache.lock().map_err(|e| e.to_string())?.get(&year) {
+        return Ok(rb.clone());
+    }
+    let rb = Arc::new(Rulebook::embedded(year).map_err(|e| e.to_string())?);
+    cache
+        .lock()
+        .map_err(|e| e.to_string())?
+        .insert(year, rb.clone());
+    Ok(rb)
+}
+
+pub struct Evaluation {
+    /// Problems that keep the document from being a project (missing host, unknown person…):
+    /// shown like findings, linked to their fields.
+    pub input_errors: Vec<InputError>,
+    pub findings: Vec<Finding>,
+    pub budget: Option<Budget>,
+    pub rulebook: Option<Arc<Rulebook>>,
+    pub project: Option<Project>,
+}
+
+impl Evaluation {
+    pub fn errors(&self) -> usize {
+        self.input_errors.len()
+            + self
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count()
+    }
+
+    /// Whether anything (input error or error/warning finding) points into a part of the file.
+    pub fn has_problem_under(&self, prefix: &str) -> bool {
+        self.input_errors
+            .iter()
+            .any(|e| e.field.starts_with(prefix))
+            || self.findings.iter().any(|f| {
+                f.severity >= Severity::Warning
+                    && f.field.as_deref().is_some_and(|p| p.starts_with(prefix))
+            })
+    }
+}
+
+pub fn evaluate(
+    doc: &ProjectFile,
+    profile: Option<&RateProfile>,
+    now: DateTime<FixedOffset>,
+) -> Evaluation {
+    let empty = |input_errors| Evaluation {
+        input_errors,
+        findings: vec![],
+        budget: None,
+        rulebook: None,
+        project: None,
+    };
+    let rb = match rulebook(doc.project.call_year) {
+        Ok(rb) => rb,
+        Err(e) => {
+            return empty(vec![InputError {
+                field: "project.call_year".into(),
+                line: None,
+                column: None,
+                message: e,
+            }]);
+        }
+    };
+    let mut project = match Project::from_file(doc.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut ev = empty(e.errors);
+            ev.rulebook = Some(rb);
+            return ev;
+        }
+    };
+    if let Err(e) = mobiplan_geo::fill_distances(&mut project, mobiplan_geo::Gazetteer::embedded())
+    {
+        let mut ev = empty(e.errors);
+        ev.rulebook = Some(rb);
+        return ev;
+    }
+    // A profile for another call year does not apply; the budget then shows ranges.
+    let profile = profile.filter(|p| p.validate(&rb).is_ok());
+    let findings = mobiplan_core::check(
+        &project,
+        &rb,
+        &mobiplan_core::CheckContext { now: Some(now) },
+    );
+    let budget = mobiplan_core::budget(&project, &rb, profile);
+    Evaluation {
+        input_errors: vec![],
+        findings,
+        budget: Some(budget),
+        rulebook: Some(rb),
+        project: Some(project),
+    }
+}

@@ -1,0 +1,601 @@
+//! HTML form bodies ⇄ the project file types. A form is a list of (name, value) pairs; what
+//! cannot be read becomes a field error naming the input, and the user's text is kept so the
+//! page can show it again.
+
+use mobiplan_core::money::Money;
+use mobiplan_core::project::RealCostKind;
+use mobiplan_core::project::file::{
+    Accompanying, Activity, Course, Means, Organisation, Participants, Person, PreparatoryVisit,
+    ProjectFile, QualityArea, RealCost, Travel, Venue,
+};
+use mobiplan_core::types::{ActivityKind, Coordinates, Country, Date, Field, Role};
+
+/// A submitted form.
+pub struct FormData(pub Vec<(String, String)>);
+
+/// A problem with one input: its `name` (the HTML id links to it) and a message key with args.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub name: String,
+    pub key: &'static str,
+    pub value: String,
+}
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(serde_urlencoded::from_bytes(body).unwrap_or_default())
+    }
+
+    /// The trimmed value, if present and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v != "0" && v != "false")
+    }
+}
+
+/// Reads typed values and collects every problem.
+pub struct Reader<'a> {
+    pub form: &'a FormData,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(form: &'a FormData) -> Reader<'a> {
+        Reader {
+            form,
+            errors: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, name: &str, key: &'static str) {
+        self.errors.push(FieldError {
+            name: name.to_owned(),
+            key,
+            value: self.form.get(name).unwrap_or("").to_owned(),
+        });
+    }
+
+    pub fn text(&mut self, name: &str) -> String {
+        match self.form.get(name) {
+            Some(v) => v.to_owned(),
+            None => {
+                self.fail(name, "web.error.required");
+                String::new()
+            }
+        }
+    }
+
+    pub fn opt_text(&self, name: &str) -> Option<String> {
+        self.form.get(name).map(str::to_owned)
+    }
+
+    pub fn parsed<T: std::str::FromStr>(&mut self, name: &str, key: &'static str) -> Option<T> {
+        let v = self.form.get(name)?;
+        match v.parse() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                self.fail(name, key);
+                None
+            }
+        }
+    }
+
+    pub fn number(&mut self, name: &str) -> Option<u32> {
+        self.parsed(name, "web.error.number")
+    }
+
+    pub fn required_number(&mut self, name: &str) -> u32 {
+        if self.form.get(name).is_none() {
+            self.fail(name, "web.error.required");
+            return 0;
+        }
+        self.number(name).unwrap_or(0)
+    }
+
+    pub fn date(&mut self, name: &str) -> Option<Date> {
+        let v = self.form.get(name)?;
+        match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(Date(d)),
+            Err(_) => {
+                self.fail(name, "web.error.date");
+                None
+            }
+        }
+    }
+
+    pub fn required_date(&mut self, name: &str) -> Date {
+        if self.form.get(name).is_none() {
+            self.fail(name, "web.error.required");
+        }
+        // The placeholder never reaches the store: a form with errors is not saved.
+        self.date(name)
+            .unwrap_or(Date(chrono::NaiveDate::default()))
+    }
+
+    pub fn country(&mut self, name: &str) -> Country {
+        match self.form.get(name).map(Country::parse) {
+            Some(Ok(c)) => c,
+            Some(Err(_)) => {
+                self.fail(name, "web.error.country");
+                Country::UNKNOWN
+            }
+            None => {
+                self.fail(name, "web.error.required");
+                Country::UNKNOWN
+            }
+        }
+    }
+
+    pub fn money(&mut self, name: &str) -> Option<Money> {
+        let v = self.form.get(name)?.replace(',', ".").replace(' ', "");
+        match Money::parse_euros(&v) {
+            Ok(m) => Some(m),
+            Err(_) => {
+                self.fail(name, "web.error.money");
+                None
+            }
+        }
+    }
+
+    pub fn km(&mut self, name: &str) -> Option<f64> {
+        let v = self.form.get(name)?.replace(',', ".");
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some((x * 100.0).round() / 100.0),
+            _ => {
+                self.fail(name, "web.error.number");
+                None
+            }
+        }
+    }
+
+    pub fn coordinates(&mut self, lat: &str, lon: &str) -> Option<Coordinates> {
+        let (a, b) = (self.form.get(lat), self.form.get(lon));
+        if a.is_none() && b.is_none() {
+            return None;
+        }
+        let la = a.and_then(|v| v.replace(',', ".").parse::<f64>().ok());
+        let lo = b.and_then(|v| v.replace(',', ".").parse::<f64>().ok());
+        match (la, lo) {
+            (Some(la), Some(lo)) => match Coordinates::new(la, lo) {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    self.fail(lat, "web.error.coordinates");
+                    None
+                }
+            },
+            _ => {
+                self.fail(
+                    if la.is_none() { lat } else { lon },
+                    "web.error.coordinates",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn organisation(&mut self, prefix: &str) -> Organisation {
+        Organisation {
+            name: self.text(&format!("{prefix}_name")),
+            oid: self.opt_text(&format!("{prefix}_oid")),
+            country: self.country(&format!("{prefix}_country")),
+            town: self.opt_text(&format!("{prefix}_town")),
+            coordinates: self.coordinates(&format!("{prefix}_lat"), &format!("{prefix}_lon")),
+            related_to_sender: self.form.flag(&format!("{prefix}_related")),
+        }
+    }
+
+    /// An organisation whose fields may all be left empty.
+    pub fn opt_organisation(&mut self, prefix: &str) -> Option<Organisation> {
+        let any = ["name", "oid", "country", "town", "lat", "lon"]
+            .iter()
+            .any(|f| self.form.get(&format!("{prefix}_{f}")).is_some());
+        any.then(|| self.organisation(prefix))
+    }
+
+    pub fn participants(&mut self, prefix: &str) -> Participants {
+        let names: Vec<String> = self
+            .form
+            .all(&format!("{prefix}_names"))
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if !names.is_empty() {
+            return Participants {
+                names: Some(names),
+                ..Default::default()
+            };
+        }
+        let count_name = format!("{prefix}_count");
+        Participants {
+            count: Some(self.required_number(&count_name)),
+            fewer_opportunities: self.number(&format!("{prefix}_fewer")).filter(|n| *n > 0),
+            minors: self.number(&format!("{prefix}_minors")).filter(|n| *n > 0),
+            names: None,
+        }
+    }
+}
+
+fn parse_id<T: serde::de::DeserializeOwned>(id: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(id.to_owned())).ok()
+}
+
+pub fn field(v: &str) -> Option<Field> {
+    parse_id(v)
+}
+pub fn kind(v: &str) -> Option<ActivityKind> {
+    ActivityKind::from_id(v)
+}
+pub fn role(v: &str) -> Option<Role> {
+    parse_id(v)
+}
+pub fn means(v: &str) -> Option<Means> {
+    parse_id(v)
+}
+pub fn venue(v: &str) -> Option<Venue> {
+    parse_id(v)
+}
+pub fn quality(v: &str) -> Option<QualityArea> {
+    parse_id(v)
+}
+pub fn real_cost_kind(v: &str) -> Option<RealCostKind> {
+    parse_id(v)
+}
+
+/// A short, unique id derived from a name ("Anna Bērziņa" → "anna-berzina").
+pub fn slug(name: &str, taken: &[String]) -> String {
+    let mut base: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'ā' => 'a',
+            'č' => 'c',
+            'ē' => 'e',
+            'ģ' => 'g',
+            'ī' => 'i',
+            'ķ' => 'k',
+            'ļ' => 'l',
+            'ņ' => 'n',
+            'š' => 's',
+            'ū' => 'u',
+            'ž' => 'z',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect();
+    base = base
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    base.truncate(40);
+    if base.is_empty() {
+        base = "item".into();
+    }
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The project and applicant section.
+pub fn read_details(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
+    let mut r = Reader::new(form);
+    doc.project.title = r.text("title");
+    match form.get("field").and_then(field) {
+        Some(f) => doc.project.field = f,
+        None => r.fail("field", "web.error.required"),
+    }
+    doc.project.call_year = r.required_number("call_year").min(u32::from(u16::MAX)) as u16;
+    doc.project.round = r.number("round").unwrap_or(1).clamp(1, 255) as u8;
+    doc.project.start = r.required_date("start");
+    doc.project.duration_months = r.required_number("duration_months");
+    doc.project.application_date = match form.get("application_date") {
+        Some(v) => match mobiplan_core::types::Moment::parse(v) {
+            Ok(m) => Some(m),
+            Err(_) => {
+                r.fail("application_date", "web.error.date");
+                None
+            }
+        },
+        None => None,
+    };
+    let a = &mut doc.applicant;
+    a.name = r.text("applicant_name");
+    a.oid = r.opt_text("applicant_oid");
+    a.country = r.country("applicant_country");
+    a.town = r.opt_text("applicant_town");
+    a.coordinates = r.coordinates("applicant_lat", "applicant_lon");
+    a.accreditations = form
+        .all("accreditations")
+        .into_iter()
+        .filter_map(field)
+        .collect();
+    let mut grants = Vec::new();
+    for i in 0..20 {
+        let f = form.get(&format!("grant_{i}_field")).and_then(field);
+        let y = r.number(&format!("grant_{i}_year"));
+        if let (Some(f), Some(y)) = (f, y) {
+            grants.push(mobiplan_core::project::file::EarlierGrant {
+                field: f,
+                call_year: y.min(u32::from(u16::MAX)) as u16,
+                round: r
+                    .number(&format!("grant_{i}_round"))
+                    .unwrap_or(1)
+                    .clamp(1, 255) as u8,
+            });
+        }
+    }
+    a.earlier_grants = grants;
+    r.errors
+}
+
+/// A new project from the short "new project" form.
+pub fn read_new_project(form: &FormData) -> (ProjectFile, Vec<FieldError>) {
+    let mut doc = ProjectFile {
+        format: mobiplan_core::project::FORMAT_VERSION,
+        project: mobiplan_core::project::file::ProjectSection {
+            title: String::new(),
+            field: Field::SCH,
+            call_year: 0,
+            round: 1,
+            start: Date(chrono::NaiveDate::default()),
+            duration_months: 12,
+            application_date: None,
+        },
+        applicant: mobiplan_core::project::file::Applicant {
+            name: String::new(),
+            oid: None,
+            country: Country::UNKNOWN,
+            town: None,
+            coordinates: None,
+            accreditations: vec![],
+            earlier_grants: vec![],
+        },
+        people: vec![],
+        activities: vec![],
+        preparatory_visits: vec![],
+    };
+    let errors = read_details(form, &mut doc);
+    (doc, errors)
+}
+
+/// The people section: existing rows by index, plus blank rows for new people.
+pub fn read_people(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
+    let mut r = Reader::new(form);
+    let mut people: Vec<Person> = Vec::new();
+    for i in 0..200 {
+        let name = form.get(&format!("person_{i}_name"));
+        let id = form.get(&format!("person_{i}_id"));
+        if name.is_none() && id.is_none() {
+            continue;
+        }
+        let Some(name) = name else {
+            r.fail(&format!("person_{i}_name"), "web.error.required");
+            continue;
+        };
+        if form.flag(&format!("person_{i}_remove")) {
+            continue;
+        }
+        let taken: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let id = id.map(str::to_owned).unwrap_or_else(|| slug(name, &taken));
+        let role = form
+            .get(&format!("person_{i}_role"))
+            .and_then(role)
+            .unwrap_or(Role::Staff);
+        people.push(Person {
+            id,
+            name: name.to_owned(),
+            role,
+            fewer_opportunities: form.flag(&format!("person_{i}_fewer")),
+            minor: form.flag(&format!("person_{i}_minor")),
+            vet_graduation: r.date(&format!("person_{i}_graduation")),
+        });
+    }
+    doc.people = people;
+    r.errors
+}
+
+/// One activity from its editor.
+pub fn read_activity(form: &FormData, id: &str, kind: ActivityKind) -> (Activity, Vec<FieldError>) {
+    let mut r = Reader::new(form);
+    let incoming = kind.is_incoming();
+    let host = if incoming {
+        r.opt_organisation("host")
+    } else {
+        Some(r.organisation("host"))
+    };
+    let from = if incoming {
+        Some(r.organisation("from"))
+    } else {
+        None
+    };
+    let participants = r.participants("participants");
+    let mut accompanying = Vec::new();
+    for i in 0..20 {
+        let person = form.get(&format!("acc_{i}_person")).map(str::to_owned);
+        let count = r.number(&format!("acc_{i}_count")).filter(|n| *n > 0);
+        if person.is_none() && count.is_none() {
+            continue;
+        }
+        accompanying.push(Accompanying {
+            count: if person.is_some() { None } else { count },
+            person,
+            fewer_opportunities: None,
+            days: r.number(&format!("acc_{i}_days")).filter(|d| *d > 0),
+        });
+    }
+    let travel = (kind != ActivityKind::HostingTeacherInTraining).then(|| Travel {
+        distance_km: r.km("travel_distance_km"),
+        green: form.flag("travel_green"),
+        means: form.get("travel_means").and_then(means),
+        means_description: r.opt_text("travel_means_description"),
+        days: r.number("travel_days").unwrap_or(0),
+        departure: r.date("travel_departure"),
+        return_date: r.date("travel_return"),
+        expensive_real_cost: r.money("travel_expensive_real_cost"),
+    });
+    let course = (kind == ActivityKind::Course).then(|| Course {
+        provider: r.text("course_provider"),
+        title: r.text("course_title"),
+        fee_days: r.number("course_fee_days"),
+        quality: form
+            .all("course_quality")
+            .into_iter()
+            .filter_map(quality)
+            .collect(),
+    });
+    let mut real_costs = Vec::new();
+    for i in 0..20 {
+        let description = form.get(&format!("cost_{i}_description"));
+        let amount_name = format!("cost_{i}_amount");
+        if description.is_none() && form.get(&amount_name).is_none() {
+            continue;
+        }
+        let kind = form
+            .get(&format!("cost_{i}_kind"))
+            .and_then(real_cost_kind)
+            .unwrap_or(RealCostKind::Inclusion);
+        let amount = r.money(&amount_name);
+        if amount.is_none() && form.get(&amount_name).is_none() {
+            r.fail(&amount_name, "web.error.required");
+        }
+        real_costs.push(RealCost {
+            kind,
+            description: r.text(&format!("cost_{i}_description")),
+            amount: amount.unwrap_or(Money::ZERO),
+            justification: r.opt_text(&format!("cost_{i}_justification")),
+        });
+    }
+    let activity = Activity {
+        id: id.to_owned(),
+        kind,
+        title: r.opt_text("title"),
+        start: r.required_date("start"),
+        end: r.required_date("end"),
+        blended: form.flag("blended"),
+        venue: form
+            .get("venue")
+            .and_then(venue)
+            .filter(|v| *v != Venue::Host),
+        host,
+        from,
+        participants,
+        accompanying,
+        travel,
+        course,
+        mentor: (kind == ActivityKind::JobShadowing)
+            .then(|| r.opt_text("mentor"))
+            .flatten(),
+        host_learners: (kind == ActivityKind::GroupMobility)
+            .then(|| r.number("host_learners"))
+            .flatten(),
+        linguistic_support: form.flag("linguistic_support"),
+        fewer_opportunities_justification: r.opt_text("fewer_opportunities_justification"),
+        recognition: r.opt_text("recognition"),
+        real_costs,
+    };
+    (activity, r.errors)
+}
+
+/// One preparatory visit from its editor.
+pub fn read_visit(form: &FormData, id: &str) -> (PreparatoryVisit, Vec<FieldError>) {
+    let mut r = Reader::new(form);
+    let visit = PreparatoryVisit {
+        id: id.to_owned(),
+        prepares: r.text("prepares"),
+        start: r.required_date("start"),
+        end: r.required_date("end"),
+        host: r.organisation("host"),
+        persons: r.participants("persons"),
+    };
+    (visit, r.errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_unique() {
+        assert_eq!(slug("Anna Bērziņa", &[]), "anna-berzina");
+        assert_eq!(
+            slug("Anna Bērziņa", &["anna-berzina".into()]),
+            "anna-berzina-2"
+        );
+        assert_eq!(slug("!!!", &[]), "item");
+    }
+
+    #[test]
+    fn a_course_form_reads_into_an_activity() {
+        let f = form(&[
+            ("start", "2026-10-05"),
+            ("end", "2026-10-09"),
+            ("host_name", "Academy"),
+            ("host_country", "ES"),
+            ("host_town", "Valencia"),
+            ("participants_count", "2"),
+            ("travel_distance_km", "2630,47"),
+            ("travel_means", "plane"),
+            ("travel_days", "2"),
+            ("course_provider", "Academy"),
+            ("course_title", "Digital tools"),
+            ("course_quality", "pedagogy"),
+        ]);
+        let (a, errors) = read_activity(&f, "c1", ActivityKind::Course);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(a.participants.count, Some(2));
+        assert_eq!(a.travel.as_ref().unwrap().distance_km, Some(2630.47));
+        assert_eq!(
+            a.course.as_ref().unwrap().quality,
+            vec![QualityArea::Pedagogy]
+        );
+    }
+
+    #[test]
+    fn unreadable_inputs_are_named_and_keep_the_typed_text() {
+        let f = form(&[
+            ("start", "5.10.2026"),
+            ("end", "2026-10-09"),
+            ("host_name", "Academy"),
+            ("host_country", "Spain"),
+            ("participants_count", "two"),
+        ]);
+        let (_, errors) = read_activity(&f, "c1", ActivityKind::JobShadowing);
+        let names: Vec<&str> = errors.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"start"), "{names:?}");
+        assert!(names.contains(&"host_country"), "{names:?}");
+        assert!(names.contains(&"participants_count"), "{names:?}");
+        assert_eq!(
+            errors.iter().find(|e| e.name == "start").unwrap().value,
+            "5.10.2026"
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! The page frame: header with navigation and the language switch, main content, footer.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::i18n::{Lang, t};
+
+pub const CSS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".css");
+pub const JS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".js");
+
+pub struct Page<'a> {
+    pub lang: Lang,
+    pub title: String,
+    /// The path of this page, for the language switch to come back to.
+    pub path: &'a str,
+    pub body: Markup,
+}
+
+pub fn page(p: Page<'_>) -> Markup {
+    let lang = p.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (p.title) " — mobiplan" }
+                link rel="stylesheet" href=(CSS_PATH);
+                script src=(JS_PATH) defer {}
+            }
+            body data-saving-text=(t(lang, "web.js.saving")) data-failed-text=(t(lang, "web.js.failed"))
+                data-draft-text=(t(lang, "web.js.draft")) data-restore-text=(t(lang, "web.js.restore"))
+                data-reload-text=(t(lang, "web.js.reload")) data-keep-text=(t(lang, "web.js.keep")) {
+                a.skip href="#main" { (t(lang, "web.skip")) }
+                header.top {
+                    div.wrap {
+                        a.brand href="/" { "mobiplan" }
+                        nav aria-label=(t(lang, "web.nav")) {
+                            a href="/" { (t(lang, "web.projects")) }
+                            a href="/rates" { (t(lang, "web.rates")) }
+                        }
+                        form.lang method="post" action="/lang" {
+                            input type="hidden" name="back" value=(p.path);
+                            @for l in Lang::ALL {
+                                @if l == lang {
+                                    span aria-current="true" { (l.code().to_uppercase()) }
+                                } @else {
+                                    button type="submit" name="lang" value=(l.code())
+                                        lang=(l.code()) { (l.code().to_uppercase()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                main #main .wrap { (p.body) }
+                footer.wrap {
+                    p { (t(lang, "web.footer")) }
+                    p.small { (mobiplan_geo::ATTRIBUTION) }
+                }
+            }
+        }
+    }
+}
+
+/// A link-styled back link.
+pub fn back(href: &str, text: String) -> Markup {
+    html! { a.back href=(href) { "← " (text) } }
+}

@@ -1,0 +1,4 @@
+pub mod activity;
+pub mod layout;
+pub mod pages;
+pub mod partials;

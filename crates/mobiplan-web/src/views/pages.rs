@@ -1,0 +1,530 @@
+//! Pages: projects list, new project, project task list, details, people, visits, budget,
+//! checks, rate profiles.
+
+use maud::{Markup, html};
+use mobiplan_core::Rulebook;
+use mobiplan_core::project::file::{Organisation, Participants, PreparatoryVisit, ProjectFile};
+use mobiplan_core::types::{ActivityKind, Field, Role};
+use mobiplan_i18n::amount;
+use mobiplan_store::{ProjectSummary, Stored};
+
+use crate::eval::Evaluation;
+use crate::forms::FieldError;
+use crate::i18n::{Lang, t, tr};
+use crate::views::layout::back;
+use crate::views::partials::{
+    Errors, Input, budget_panel, checkbox, error_summary, findings_panel, input, select, text_input,
+};
+
+pub fn label_of(lang: Lang, name: &str) -> String {
+    let key = format!(
+        "web.label.{}",
+        name.trim_start_matches(|c: char| c.is_ascii_digit())
+    );
+    if mobiplan_i18n::has(&key) {
+        return t(lang, &key);
+    }
+    // Row fields (`person_3_name`) use the label of their column.
+    let parts: Vec<&str> = name.split('_').collect();
+    if parts.len() >= 3 && parts[1].parse::<usize>().is_ok() {
+        let col = format!("web.label.{}_{}", parts[0], parts[2..].join("_"));
+        if mobiplan_i18n::has(&col) {
+            return format!(
+                "{} {}",
+                t(lang, &col),
+                parts[1].parse::<usize>().unwrap_or(0) + 1
+            );
+        }
+    }
+    name.to_owned()
+}
+
+/// A status tag for the task list.
+fn status(lang: Lang, has_errors: bool, empty: bool) -> Markup {
+    html! {
+        @if has_errors { strong.tag.tag-error { (t(lang, "web.status.errors")) } }
+        @else if empty { strong.tag.tag-todo { (t(lang, "web.status.todo")) } }
+        @else { strong.tag.tag-done { (t(lang, "web.status.complete")) } }
+    }
+}
+
+pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup {
+    html! {
+        h1 { (t(lang, "web.projects")) }
+        p { a.button href="/projects/new" { (t(lang, "web.new-project")) } }
+        @if projects.is_empty() {
+            p { (t(lang, "web.no-projects")) }
+        } @else {
+            table.list {
+                thead { tr {
+                    th { (t(lang, "web.label.title")) }
+                    th { (t(lang, "web.label.field")) }
+                    th { (t(lang, "web.label.call_year")) }
+                    th { (t(lang, "web.checks")) }
+                    th { (t(lang, "web.updated")) }
+                } }
+                tbody {
+                    @for (p, errors) in projects {
+                        tr {
+                            td { a href={"/projects/" (p.id)} { (p.title) } }
+                            td { (p.field) }
+                            td { (p.call_year) }
+                            td { @if *errors > 0 { strong.tag.tag-error { (tr(lang, "web.n-errors", &[("n", errors.to_string())])) } } @else { strong.tag.tag-done { "✓" } } }
+                            td { (p.updated_at) }
+                        }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { (t(lang, "web.import")) }
+            form method="post" action="/projects/import" enctype="multipart/form-data" {
+                div.field {
+                    label for="file" { (t(lang, "web.import-file")) }
+                    p.hint { (t(lang, "web.import-hint")) }
+                    input #file type="file" name="file" accept=".toml,.json" required;
+                }
+                button type="submit" { (t(lang, "web.import")) }
+            }
+        }
+    }
+}
+
+pub fn field_options(lang: Lang) -> Vec<(String, String)> {
+    Field::ALL
+        .iter()
+        .map(|f| {
+            (
+                f.as_str().to_owned(),
+                format!(
+                    "{} — {}",
+                    f.as_str(),
+                    t(lang, &format!("field.{}", f.as_str()))
+                ),
+            )
+        })
+        .collect()
+}
+
+fn country_options(lang: Lang, rb: Option<&Rulebook>, selected: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = vec![(String::new(), t(lang, "web.choose"))];
+    if let Some(rb) = rb {
+        for c in &rb.countries.eligible.value {
+            v.push((c.as_str().to_owned(), c.as_str().to_owned()));
+        }
+    }
+    if !selected.is_empty() && !v.iter().any(|(c, _)| c == selected) {
+        v.push((selected.to_owned(), selected.to_owned()));
+    }
+    v
+}
+
+/// The project and applicant form, used for "new project" and "details".
+pub fn details_form(
+    lang: Lang,
+    doc: Option<&ProjectFile>,
+    action: &str,
+    version: Option<i64>,
+    errors: &[FieldError],
+) -> Markup {
+    let e = Errors { lang, list: errors };
+    let p = doc.map(|d| &d.project);
+    let a = doc.map(|d| &d.applicant);
+    let years: Vec<(String, String)> = Rulebook::embedded_years()
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let rb = crate::eval::rulebook(
+        p.map(|p| p.call_year)
+            .unwrap_or_else(crate::eval::latest_year),
+    )
+    .ok();
+    let grants = a.map(|a| a.earlier_grants.clone()).unwrap_or_default();
+    let date =
+        |d: Option<&mobiplan_core::types::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    html! {
+        (error_summary(lang, errors, &|n| label_of(lang, n)))
+        form method="post" action=(action) data-autosave[version.is_some()] novalidate {
+            @if let Some(v) = version { input type="hidden" name="version" value=(v); }
+            fieldset {
+                legend { (t(lang, "web.section.project")) }
+                (text_input("title", t(lang, "web.label.title"), p.map(|p| p.title.clone()).unwrap_or_default(), &e))
+                (select("field", t(lang, "web.label.field"), &field_options(lang), p.map(|p| p.field.as_str()).unwrap_or("SCH"), &e))
+                (select("call_year", t(lang, "web.label.call_year"), &years, &p.map(|p| p.call_year).unwrap_or_else(crate::eval::latest_year).to_string(), &e))
+                (input(Input { name: "round", label: t(lang, "web.label.round"), value: p.map(|p| p.round.to_string()).unwrap_or_else(|| "1".into()), kind: "number", hint: Some(t(lang, "web.hint.round")), attrs: "" }, &e))
+                (input(Input { name: "start", label: t(lang, "web.label.start"), value: date(p.map(|p| &p.start)), kind: "date", hint: Some(t(lang, "web.hint.project-start")), attrs: "" }, &e))
+                (input(Input { name: "duration_months", label: t(lang, "web.label.duration_months"), value: p.map(|p| p.duration_months.to_string()).unwrap_or_else(|| "12".into()), kind: "number", hint: Some(t(lang, "web.hint.duration")), attrs: "" }, &e))
+                (input(Input { name: "application_date", label: t(lang, "web.label.application_date"), value: p.and_then(|p| p.application_date).map(|m| match m { mobiplan_core::types::Moment::Day(d) => d.to_string(), mobiplan_core::types::Moment::At(t) => t.date_naive().to_string() }).unwrap_or_default(), kind: "date", hint: Some(t(lang, "web.hint.application_date")), attrs: "" }, &e))
+            }
+            fieldset {
+                legend { (t(lang, "web.section.applicant")) }
+                (text_input("applicant_name", t(lang, "web.label.applicant_name"), a.map(|a| a.name.clone()).unwrap_or_default(), &e))
+                (text_input("applicant_oid", t(lang, "web.label.oid"), a.and_then(|a| a.oid.clone()).unwrap_or_default(), &e))
+                (select("applicant_country", t(lang, "web.label.country"), &country_options(lang, rb.as_deref(), a.map(|a| a.country.as_str()).unwrap_or("")), a.map(|a| a.country.as_str()).unwrap_or(""), &e))
+                (input(Input { name: "applicant_town", label: t(lang, "web.label.town"), value: a.and_then(|a| a.town.clone()).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.town")), attrs: "place" }, &e))
+                div.pair {
+                    (input(Input { name: "applicant_lat", label: t(lang, "web.label.lat"), value: a.and_then(|a| a.coordinates).map(|c| c.lat.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
+                    (input(Input { name: "applicant_lon", label: t(lang, "web.label.lon"), value: a.and_then(|a| a.coordinates).map(|c| c.lon.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
+                }
+                @if doc.is_some() {
+                    fieldset.inner {
+                        legend { (t(lang, "web.label.accreditations")) }
+                        p.hint { (t(lang, "web.hint.accreditations")) }
+                        @for f in Field::ALL {
+                            (checkbox("accreditations", f.as_str(), t(lang, &format!("field.{}", f.as_str())), a.is_some_and(|a| a.accreditations.contains(&f))))
+                        }
+                    }
+                    fieldset.inner {
+                        legend { (t(lang, "web.label.earlier_grants")) }
+                        p.hint { (t(lang, "web.hint.earlier_grants")) }
+                        table.rows {
+                            thead { tr { th { (t(lang, "web.label.field")) } th { (t(lang, "web.label.call_year")) } th { (t(lang, "web.label.round")) } } }
+                            tbody {
+                                @for i in 0..(grants.len() + 2) {
+                                    @let g = grants.get(i);
+                                    tr {
+                                        td { select name={"grant_" (i) "_field"} aria-label=(t(lang, "web.label.field")) {
+                                            option value="" { "—" }
+                                            @for f in Field::ALL { option value=(f.as_str()) selected[g.is_some_and(|g| g.field == f)] { (f.as_str()) } }
+                                        } }
+                                        td { input type="number" name={"grant_" (i) "_year"} aria-label=(t(lang, "web.label.call_year")) value=(g.map(|g| g.call_year.to_string()).unwrap_or_default()); }
+                                        td { input type="number" name={"grant_" (i) "_round"} aria-label=(t(lang, "web.label.round")) value=(g.map(|g| g.round.to_string()).unwrap_or_default()); }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            div.actions {
+                button type="submit" { (if doc.is_some() { t(lang, "web.save") } else { t(lang, "web.create-project") }) }
+                span.save-status aria-live="polite" {}
+            }
+        }
+    }
+}
+
+pub struct ProjectView<'a> {
+    pub lang: Lang,
+    pub stored: &'a Stored<ProjectFile>,
+    pub eval: &'a Evaluation,
+    pub profiles: &'a [(String, String)],
+    pub profile_id: Option<&'a str>,
+}
+
+fn kind_name(lang: Lang, k: ActivityKind) -> String {
+    t(lang, &format!("kind.{}", k.id()))
+}
+
+pub fn project_page(v: ProjectView<'_>) -> Markup {
+    let lang = v.lang;
+    let doc = &v.stored.document;
+    let id = &v.stored.id;
+    let ev = v.eval;
+    let currency = ev
+        .rulebook
+        .as_ref()
+        .map(|r| r.meta.currency.clone())
+        .unwrap_or_else(|| "EUR".into());
+    html! {
+        (back("/", t(lang, "web.projects")))
+        h1 { (doc.project.title) }
+        p.lead {
+            (doc.applicant.name) " · " (t(lang, &format!("field.{}", doc.project.field.as_str()))) " · "
+            (tr(lang, "cli.call", &[("year", doc.project.call_year.to_string()), ("round", doc.project.round.to_string())]))
+        }
+        div.columns {
+            div.main-col {
+                ol.task-list {
+                    li {
+                        h2 { (t(lang, "web.section.details")) }
+                        ul { li.task {
+                            a href={"/projects/" (id) "/details"} { (t(lang, "web.section.project-applicant")) }
+                            (status(lang, ev.has_problem_under("project.") || ev.has_problem_under("applicant."), false))
+                        } }
+                    }
+                    li {
+                        h2 { (t(lang, "web.section.people")) }
+                        ul { li.task {
+                            a href={"/projects/" (id) "/people"} { (tr(lang, "web.people-count", &[("n", doc.people.len().to_string())])) }
+                            (status(lang, ev.has_problem_under("people"), false))
+                        } }
+                    }
+                    li #activities {
+                        h2 { (t(lang, "web.section.activities")) }
+                        ul {
+                            @for (i, a) in doc.activities.iter().enumerate() {
+                                li.task {
+                                    a href={"/projects/" (id) "/activities/" (a.id)} {
+                                        (kind_name(lang, a.kind)) ": " (a.title.clone().unwrap_or_else(|| a.id.clone()))
+                                    }
+                                    span.meta { (a.start) " – " (a.end) " · " (participants_text(lang, &a.participants)) }
+                                    (status(lang, ev.has_problem_under(&format!("activities[{i}]")), false))
+                                }
+                            }
+                            li.task { a.add href={"/projects/" (id) "/activities/new"} { "+ " (t(lang, "web.add-activity")) } }
+                        }
+                    }
+                    li #visits {
+                        h2 { (t(lang, "web.section.visits")) }
+                        ul {
+                            @for (i, vi) in doc.preparatory_visits.iter().enumerate() {
+                                li.task {
+                                    a href={"/projects/" (id) "/visits/" (vi.id)} { (vi.host.name) }
+                                    span.meta { (vi.start) " – " (vi.end) }
+                                    (status(lang, ev.has_problem_under(&format!("preparatory_visits[{i}]")), false))
+                                }
+                            }
+                            @if !doc.activities.is_empty() {
+                                li.task { a.add href={"/projects/" (id) "/visits/new"} { "+ " (t(lang, "web.add-visit")) } }
+                            }
+                        }
+                    }
+                    li {
+                        h2 { (t(lang, "web.section.budget")) }
+                        ul {
+                            li.task {
+                                form.inline method="post" action={"/projects/" (id) "/rates"} {
+                                    input type="hidden" name="version" value=(v.stored.version);
+                                    label for="profile" { (t(lang, "web.label.profile")) }
+                                    select #profile name="profile" {
+                                        option value="" { (t(lang, "web.no-profile")) }
+                                        @for (pid, name) in v.profiles {
+                                            option value=(pid) selected[v.profile_id == Some(pid.as_str())] { (name) }
+                                        }
+                                    }
+                                    button type="submit" { (t(lang, "web.apply")) }
+                                }
+                            }
+                            li.task {
+                                a href={"/projects/" (id) "/budget"} { (t(lang, "web.budget-details")) }
+                                @if let Some(b) = &ev.budget { span.meta { strong { (amount(b.total, lang)) " " (currency) } } }
+                            }
+                            li.task {
+                                a href={"/projects/" (id) "/checks"} { (t(lang, "web.checks")) }
+                                (status(lang, ev.errors() > 0, false))
+                            }
+                        }
+                    }
+                    li {
+                        h2 { (t(lang, "web.section.files")) }
+                        ul {
+                            li.task { a href={"/projects/" (id) "/export.toml"} download { (t(lang, "web.export-toml")) } }
+                            li.task { a href={"/projects/" (id) "/export.json"} download { (t(lang, "web.export-json")) } }
+                            li.task {
+                                form.inline method="post" action={"/projects/" (id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
+                                    button.danger type="submit" { (t(lang, "web.delete-project")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            aside.side-col {
+                (findings_panel(lang, id, ev, None))
+            }
+        }
+    }
+}
+
+pub fn participants_text(lang: Lang, p: &Participants) -> String {
+    match (&p.count, &p.names) {
+        (_, Some(n)) => tr(lang, "web.n-participants", &[("n", n.len().to_string())]),
+        (Some(c), None) => tr(lang, "web.n-participants", &[("n", c.to_string())]),
+        _ => String::new(),
+    }
+}
+
+pub fn people_form(
+    lang: Lang,
+    project_id: &str,
+    doc: &ProjectFile,
+    version: i64,
+    errors: &[FieldError],
+) -> Markup {
+    let e = Errors { lang, list: errors };
+    let roles = [Role::Staff, Role::Learner, Role::Expert, Role::Trainee];
+    html! {
+        (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
+        h1 { (t(lang, "web.section.people")) }
+        p.hint { (t(lang, "web.hint.people")) }
+        (error_summary(lang, errors, &|n| label_of(lang, n)))
+        form method="post" action={"/projects/" (project_id) "/people"} data-autosave novalidate {
+            input type="hidden" name="version" value=(version);
+            table.rows {
+                thead { tr {
+                    th { (t(lang, "web.label.person_name")) }
+                    th { (t(lang, "web.label.person_role")) }
+                    th { (t(lang, "web.label.person_fewer")) }
+                    th { (t(lang, "web.label.person_minor")) }
+                    th { (t(lang, "web.label.person_graduation")) }
+                    th { (t(lang, "web.remove")) }
+                } }
+                tbody {
+                    @for i in 0..(doc.people.len() + 3) {
+                        @let p = doc.people.get(i);
+                        tr {
+                            td {
+                                @if let Some(p) = p { input type="hidden" name={"person_" (i) "_id"} value=(p.id); }
+                                @let name = format!("person_{i}_name");
+                                input id=(name) name=(name) type="text" aria-label=(t(lang, "web.label.person_name")) value=(e.value(&name).map(str::to_owned).or_else(|| p.map(|p| p.name.clone())).unwrap_or_default());
+                            }
+                            td { select name={"person_" (i) "_role"} aria-label=(t(lang, "web.label.person_role")) {
+                                @for r in roles { option value=(r.as_str()) selected[p.is_some_and(|p| p.role == r)] { (t(lang, &format!("role.{}", r.as_str()))) } }
+                            } }
+                            td { input type="checkbox" name={"person_" (i) "_fewer"} value="1" aria-label=(t(lang, "web.label.person_fewer")) checked[p.is_some_and(|p| p.fewer_opportunities)]; }
+                            td { input type="checkbox" name={"person_" (i) "_minor"} value="1" aria-label=(t(lang, "web.label.person_minor")) checked[p.is_some_and(|p| p.minor)]; }
+                            td { input type="date" id={"person_" (i) "_graduation"} name={"person_" (i) "_graduation"} aria-label=(t(lang, "web.label.person_graduation")) value=(p.and_then(|p| p.vet_graduation).map(|d| d.to_string()).unwrap_or_default()); }
+                            td { @if p.is_some() { input type="checkbox" name={"person_" (i) "_remove"} value="1" aria-label=(t(lang, "web.remove")); } }
+                        }
+                    }
+                }
+            }
+            div.actions { button type="submit" { (t(lang, "web.save")) } span.save-status aria-live="polite" {} }
+        }
+    }
+}
+
+pub fn org_fields(
+    lang: Lang,
+    prefix: &str,
+    o: Option<&Organisation>,
+    e: &Errors<'_>,
+    rb: Option<&Rulebook>,
+) -> Markup {
+    let country = o.map(|o| o.country.as_str().to_owned()).unwrap_or_default();
+    html! {
+        (text_input(&format!("{prefix}_name"), t(lang, "web.label.org_name"), o.map(|o| o.name.clone()).unwrap_or_default(), e))
+        (text_input(&format!("{prefix}_oid"), t(lang, "web.label.oid"), o.and_then(|o| o.oid.clone()).unwrap_or_default(), e))
+        (select(&format!("{prefix}_country"), t(lang, "web.label.country"), &country_options(lang, rb, &country), &country, e))
+        (input(Input { name: &format!("{prefix}_town"), label: t(lang, "web.label.town"), value: o.and_then(|o| o.town.clone()).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.town")), attrs: "place" }, e))
+        div.pair {
+            (input(Input { name: &format!("{prefix}_lat"), label: t(lang, "web.label.lat"), value: o.and_then(|o| o.coordinates).map(|c| c.lat.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, e))
+            (input(Input { name: &format!("{prefix}_lon"), label: t(lang, "web.label.lon"), value: o.and_then(|o| o.coordinates).map(|c| c.lon.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, e))
+        }
+    }
+}
+
+pub fn participants_fields(
+    lang: Lang,
+    prefix: &str,
+    p: Option<&Participants>,
+    doc: &ProjectFile,
+    e: &Errors<'_>,
+    role: Option<Role>,
+) -> Markup {
+    let names: Vec<String> = p.and_then(|p| p.names.clone()).unwrap_or_default();
+    let candidates: Vec<_> = doc
+        .people
+        .iter()
+        .filter(|x| role.is_none_or(|r| x.role == r))
+        .collect();
+    html! {
+        fieldset.inner {
+            legend { (t(lang, "web.label.participants")) }
+            @if !candidates.is_empty() {
+                p.hint { (t(lang, "web.hint.names-or-count")) }
+                @for person in &candidates {
+                    (checkbox(&format!("{prefix}_names"), &person.id, person.name.clone(), names.contains(&person.id)))
+                }
+            }
+            div.pair {
+                (input(Input { name: &format!("{prefix}_count"), label: t(lang, "web.label.count"), value: p.and_then(|p| p.count).map(|c| c.to_string()).unwrap_or_default(), kind: "number", hint: None, attrs: "" }, e))
+                (input(Input { name: &format!("{prefix}_fewer"), label: t(lang, "web.label.fewer"), value: p.and_then(|p| p.fewer_opportunities).map(|c| c.to_string()).unwrap_or_default(), kind: "number", hint: None, attrs: "" }, e))
+                (input(Input { name: &format!("{prefix}_minors"), label: t(lang, "web.label.minors"), value: p.and_then(|p| p.minors).map(|c| c.to_string()).unwrap_or_default(), kind: "number", hint: None, attrs: "" }, e))
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one per thing the page shows
+pub fn visit_form(
+    lang: Lang,
+    project_id: &str,
+    doc: &ProjectFile,
+    visit: Option<&PreparatoryVisit>,
+    action: &str,
+    version: i64,
+    errors: &[FieldError],
+    eval: Option<&Evaluation>,
+) -> Markup {
+    let e = Errors { lang, list: errors };
+    let rb = crate::eval::rulebook(doc.project.call_year).ok();
+    let options: Vec<(String, String)> = doc
+        .activities
+        .iter()
+        .map(|a| {
+            (
+                a.id.clone(),
+                format!(
+                    "{}: {}",
+                    kind_name(lang, a.kind),
+                    a.title.clone().unwrap_or_else(|| a.id.clone())
+                ),
+            )
+        })
+        .collect();
+    html! {
+        (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
+        h1 { (t(lang, "kind.preparatory-visit")) }
+        (error_summary(lang, errors, &|n| label_of(lang, n)))
+        div.columns {
+            div.main-col {
+                form method="post" action=(action) data-autosave[visit.is_some()] novalidate {
+                    input type="hidden" name="version" value=(version);
+                    (select("prepares", t(lang, "web.label.prepares"), &options, visit.map(|v| v.prepares.as_str()).unwrap_or(""), &e))
+                    div.pair {
+                        (input(Input { name: "start", label: t(lang, "web.label.start"), value: visit.map(|v| v.start.to_string()).unwrap_or_default(), kind: "date", hint: None, attrs: "" }, &e))
+                        (input(Input { name: "end", label: t(lang, "web.label.end"), value: visit.map(|v| v.end.to_string()).unwrap_or_default(), kind: "date", hint: None, attrs: "" }, &e))
+                    }
+                    fieldset { legend { (t(lang, "web.label.host")) } (org_fields(lang, "host", visit.map(|v| &v.host), &e, rb.as_deref())) }
+                    (participants_fields(lang, "persons", visit.map(|v| &v.persons), doc, &e, Some(Role::Staff)))
+                    div.actions { button type="submit" { (t(lang, "web.save")) } span.save-status aria-live="polite" {} }
+                }
+                @if let Some(v) = visit {
+                    form.inline method="post" action={"/projects/" (project_id) "/visits/" (v.id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
+                        button.danger type="submit" { (t(lang, "web.delete")) }
+                    }
+                }
+            }
+            @if let (Some(ev), Some(v)) = (eval, visit) {
+                aside.side-col {
+                    @let idx = doc.preparatory_visits.iter().position(|x| x.id == v.id).unwrap_or(0);
+                    (findings_panel(lang, project_id, ev, Some(&format!("preparatory_visits[{idx}]"))))
+                }
+            }
+        }
+    }
+}
+
+pub fn budget_page(lang: Lang, project_id: &str, doc: &ProjectFile, eval: &Evaluation) -> Markup {
+    let currency = eval
+        .rulebook
+        .as_ref()
+        .map(|r| r.meta.currency.clone())
+        .unwrap_or_else(|| "EUR".into());
+    html! {
+        (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
+        h1 { (t(lang, "cli.budget")) }
+        @match &eval.budget {
+            Some(b) => (budget_panel(lang, b, &currency, None)),
+            None => (findings_panel(lang, project_id, eval, None)),
+        }
+    }
+}
+
+pub fn checks_page(lang: Lang, project_id: &str, doc: &ProjectFile, eval: &Evaluation) -> Markup {
+    html! {
+        (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
+        h1 { (t(lang, "web.checks")) }
+        (findings_panel(lang, project_id, eval, None))
+    }
+}
+
+pub fn message_page(lang: Lang, title: &str, text: &str) -> Markup {
+    html! {
+        h1 { (title) }
+        p { (text) }
+        p { a href="/" { (t(lang, "web.projects")) } }
+    }
+}

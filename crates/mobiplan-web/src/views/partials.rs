@@ -1,0 +1,355 @@
+//! Pieces shared by pages: form fields with their errors, the error summary, the findings and
+//! budget panels.
+
+use maud::{Markup, html};
+use mobiplan_core::budget::{Budget, Line, LineOwner};
+use mobiplan_core::finding::{Finding, Subject};
+use mobiplan_core::project::InputError;
+use mobiplan_core::{Confidence, Severity};
+use mobiplan_i18n::{amount, finding_message, line_label};
+
+use crate::eval::Evaluation;
+use crate::forms::FieldError;
+use crate::i18n::{Lang, t, tr};
+
+/// Field errors of a form, rendered against their inputs.
+pub struct Errors<'a> {
+    pub lang: Lang,
+    pub list: &'a [FieldError],
+}
+
+impl Errors<'_> {
+    pub fn of(&self, name: &str) -> Option<String> {
+        self.list
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| t(self.lang, e.key))
+    }
+
+    /// The user's text when it could not be read, so it is shown again, never lost — and an
+    /// empty field stays empty rather than showing the placeholder the reader filled in.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.value.as_str())
+    }
+}
+
+/// The GOV.UK-style error summary at the top of a form, linking to each field.
+pub fn error_summary(lang: Lang, errors: &[FieldError], labels: &dyn Fn(&str) -> String) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary role="alert" tabindex="-1" aria-labelledby="error-summary-title" {
+                h2 #error-summary-title { (t(lang, "web.error-summary")) }
+                ul {
+                    @for e in errors {
+                        li { a href={"#" (e.name)} { (labels(&e.name)) ": " (t(lang, e.key)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub label: String,
+    pub value: String,
+    pub kind: &'a str,
+    pub hint: Option<String>,
+    pub attrs: &'a str,
+}
+
+/// A labelled input with its hint and error; `attrs` adds e.g. `inputmode` through `kind`.
+pub fn input(i: Input<'_>, errors: &Errors<'_>) -> Markup {
+    let error = errors.of(i.name);
+    let value = errors.value(i.name).map(str::to_owned).unwrap_or(i.value);
+    let described = format!("{}-hint {}-error", i.name, i.name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(i.name) { (i.label) }
+            @if let Some(h) = &i.hint { p.hint id={(i.name) "-hint"} { (h) } }
+            @if let Some(e) = &error { p.error-message id={(i.name) "-error"} { (e) } }
+            @match i.kind {
+                "textarea" => textarea id=(i.name) name=(i.name) aria-describedby=(described) rows="3" { (value) },
+                "date" => input id=(i.name) name=(i.name) type="date" value=(value) aria-describedby=(described);
+                "number" => input id=(i.name) name=(i.name) type="number" min="0" value=(value) aria-describedby=(described);
+                "decimal" => input id=(i.name) name=(i.name) type="text" inputmode="decimal" value=(value) aria-describedby=(described) data-kind=(i.attrs);
+                _ => input id=(i.name) name=(i.name) type="text" value=(value) aria-describedby=(described) data-kind=(i.attrs);
+            }
+        }
+    }
+}
+
+pub fn text_input(name: &str, label: String, value: String, errors: &Errors<'_>) -> Markup {
+    input(
+        Input {
+            name,
+            label,
+            value,
+            kind: "text",
+            hint: None,
+            attrs: "",
+        },
+        errors,
+    )
+}
+
+pub fn checkbox(name: &str, value: &str, label: String, checked: bool) -> Markup {
+    let id = format!("{name}-{value}");
+    html! {
+        div.check {
+            input type="checkbox" id=(id) name=(name) value=(value) checked[checked];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+pub fn select(
+    name: &str,
+    label: String,
+    options: &[(String, String)],
+    selected: &str,
+    errors: &Errors<'_>,
+) -> Markup {
+    let error = errors.of(name);
+    html! {
+        div.field.has-error[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(e) = &error { p.error-message { (e) } }
+            select id=(name) name=(name) {
+                @for (v, l) in options {
+                    option value=(v) selected[v == selected] { (l) }
+                }
+            }
+        }
+    }
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "sev-error",
+        Severity::Warning => "sev-warning",
+        Severity::Info => "sev-info",
+    }
+}
+
+/// Where in the web app a file field is edited: the page and the input id.
+pub fn field_link(project_id: &str, eval: &Evaluation, field: &str) -> String {
+    let base = format!("/projects/{project_id}");
+    let doc_index = |prefix: &str| -> Option<usize> {
+        field
+            .strip_prefix(prefix)
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse().ok())
+    };
+    if let Some(i) = doc_index("activities[") {
+        let id = eval
+            .project
+            .as_ref()
+            .and_then(|p| p.activities.get(i))
+            .map(|a| a.id.clone());
+        if let Some(id) = id {
+            let rest = field.split_once("].").map(|(_, r)| r).unwrap_or("");
+            return format!("{base}/activities/{id}#{}", input_id(rest));
+        }
+        return format!("{base}#activities");
+    }
+    if let Some(i) = doc_index("preparatory_visits[") {
+        let id = eval
+            .project
+            .as_ref()
+            .and_then(|p| p.visits.get(i))
+            .map(|v| v.id.clone());
+        if let Some(id) = id {
+            let rest = field.split_once("].").map(|(_, r)| r).unwrap_or("");
+            return format!("{base}/visits/{id}#{}", input_id(rest));
+        }
+        return format!("{base}#visits");
+    }
+    if field.starts_with("people") {
+        return format!("{base}/people");
+    }
+    if field.starts_with("project.") || field.starts_with("applicant.") {
+        let rest = field.split_once('.');
+        let id = match rest {
+            Some(("project", r)) => input_id(r),
+            Some(("applicant", r)) => format!("applicant_{}", input_id(r)),
+            _ => String::new(),
+        };
+        return format!("{base}/details#{id}");
+    }
+    format!("{base}#{}", input_id(field))
+}
+
+/// The input id for a file path inside a section: `travel.days` → `travel_days`,
+/// `participants.names[0]` → `participants_count`.
+fn input_id(rest: &str) -> String {
+    let first = rest.split('[').next().unwrap_or(rest);
+    match first {
+        "participants.names" | "participants" => "participants_count".into(),
+        "persons.names" | "persons" => "persons_count".into(),
+        "host.related_to_sender" => "host_related".into(),
+        "travel.return_date" => "travel_return".into(),
+        "accompanying" => "acc_0_count".into(),
+        other => other.replace('.', "_"),
+    }
+}
+
+fn subject_text(s: &Subject, lang: Lang) -> String {
+    match s {
+        Subject::Project => t(lang, "cli.project"),
+        Subject::Activity { id, .. } | Subject::Visit { id, .. } => id.clone(),
+        Subject::Person { id } => id.clone(),
+    }
+}
+
+/// Every finding in plain words, linked to the field to fix. Input errors come first: they
+/// stop the checks until fixed.
+pub fn findings_panel(
+    lang: Lang,
+    project_id: &str,
+    eval: &Evaluation,
+    only: Option<&str>,
+) -> Markup {
+    let keep = |field: Option<&str>| match (only, field) {
+        (None, _) => true,
+        (Some(prefix), Some(f)) => f.starts_with(prefix),
+        (Some(_), None) => false,
+    };
+    let inputs: Vec<&InputError> = eval
+        .input_errors
+        .iter()
+        .filter(|e| keep(Some(&e.field)))
+        .collect();
+    let findings: Vec<&Finding> = eval
+        .findings
+        .iter()
+        .filter(|f| keep(f.field.as_deref()))
+        .collect();
+    html! {
+        section.findings #findings aria-live="polite" aria-labelledby="findings-title" {
+            h2 #findings-title { (t(lang, "cli.findings")) }
+            @if inputs.is_empty() && findings.is_empty() {
+                p.ok { (t(lang, "cli.no-findings")) }
+            }
+            @if !inputs.is_empty() {
+                p.hint { (t(lang, "web.input-errors-hint")) }
+                ul.finding-list {
+                    @for e in &inputs {
+                        li.sev-error {
+                            span.tag { (t(lang, "severity.error")) }
+                            a href=(field_link(project_id, eval, &e.field)) { (e.field) }
+                            ": " (e.message)
+                        }
+                    }
+                }
+            }
+            @if !findings.is_empty() {
+                ul.finding-list {
+                    @for f in &findings {
+                        li class=(severity_class(f.severity)) {
+                            span.tag { (t(lang, &format!("severity.{}", f.severity.as_str()))) }
+                            code.rule { (f.rule.as_str()) }
+                            " " span.subject { (subject_text(&f.subject, lang)) }
+                            p { (finding_message(f, lang))
+                                @if f.confidence == Confidence::P {
+                                    " " abbr.unconfirmed title=(t(lang, "cli.unconfirmed")) { "*" }
+                                }
+                            }
+                            @if let Some(field) = &f.field {
+                                a.fix href=(field_link(project_id, eval, field)) { (t(lang, "web.fix")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
+    html! {
+        tr.line.child[depth > 0] {
+            td {
+                (line_label(line, lang))
+                @if line.confidence == Confidence::P {
+                    " " abbr.unconfirmed title=(t(lang, "cli.unconfirmed")) { "*" }
+                }
+                details.why {
+                    summary { (t(lang, "cli.why")) }
+                    p { code { "= " (line.formula) } }
+                    @if !line.params.is_empty() {
+                        ul {
+                            @for p in &line.params {
+                                li {
+                                    code { (p.path) } " = " (p.value)
+                                    " (" (p.source) "; " (t(lang, &format!("confidence.{:?}", p.confidence))) ")"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            td.num { @if line.incomplete { "?" } @else { (amount(line.amount, lang)) } }
+        }
+        @for c in &line.children { (line_row(lang, c, depth + 1)) }
+    }
+}
+
+/// The budget: per activity with "why this number" on every line, then per category.
+pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&str>) -> Markup {
+    let owner_id = |o: &LineOwner| match o {
+        LineOwner::Activity { id, .. } | LineOwner::Visit { id, .. } => id.to_string(),
+    };
+    let lines: Vec<&Line> = budget
+        .lines
+        .iter()
+        .filter(|l| only.is_none_or(|id| owner_id(&l.owner) == id))
+        .collect();
+    let mut owners: Vec<String> = Vec::new();
+    for l in &lines {
+        let id = owner_id(&l.owner);
+        if !owners.contains(&id) {
+            owners.push(id);
+        }
+    }
+    html! {
+        section.budget #budget aria-live="polite" aria-labelledby="budget-title" {
+            h2 #budget-title { (t(lang, "cli.budget")) }
+            @if only.is_none() {
+                p.total { (t(lang, "cli.total")) ": " strong { (amount(budget.total, lang)) " " (currency) } }
+                @match &budget.rate_profile {
+                    Some(p) => p.hint { (tr(lang, "cli.profile-note", &[("profile", p.clone())])) },
+                    None => p.hint { (t(lang, "web.range-note")) },
+                }
+                @if budget.incomplete { p.warning { (t(lang, "cli.incomplete-note")) } }
+            }
+            @for owner in &owners {
+                table.lines {
+                    caption { (owner) }
+                    tbody {
+                        @for l in lines.iter().filter(|l| owner_id(&l.owner) == *owner) {
+                            (line_row(lang, l, 0))
+                        }
+                    }
+                }
+            }
+            @if only.is_none() {
+                table.categories {
+                    caption { (t(lang, "cli.by-category")) }
+                    tbody {
+                        @for c in &budget.by_category {
+                            @if c.amount.max.cents() != 0 {
+                                tr { td { (t(lang, &format!("category.{}", c.category.id()))) } td.num { (amount(c.amount, lang)) } }
+                            }
+                        }
+                        tr.sum { td { (t(lang, "cli.total")) } td.num { (amount(budget.total, lang)) " " (currency) } }
+                    }
+                }
+                @if budget.confidence == Confidence::P { p.hint { (t(lang, "cli.provisional-note")) } }
+            }
+        }
+    }
+}

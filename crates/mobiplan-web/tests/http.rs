@@ -1,0 +1,635 @@
+//! HTTP-level tests: the real router on 127.0.0.1:0 with a fresh database — SQLite in a
+//! temporary directory, and PostgreSQL when DATABASE_URL is set (CI sets it).
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{App, Backend, spawn_app};
+
+fn backends() -> Vec<Backend> {
+    support::backends()
+}
+
+async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(App) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        test(app).await;
+    }
+}
+
+const COURSE_FORM: &[(&str, &str)] = &[
+    ("kind", "course"),
+    ("title", "Digital tools"),
+    ("start", "2026-10-05"),
+    ("end", "2026-10-09"),
+    ("host_name", "Valencia Teacher Academy"),
+    ("host_country", "ES"),
+    ("host_town", "Valencia"),
+    ("participants_count", "2"),
+    ("travel_distance_km", "2630.47"),
+    ("travel_means", "plane"),
+    ("travel_days", "2"),
+    ("course_provider", "Valencia Teacher Academy"),
+    ("course_title", "Digital tools"),
+    ("course_quality", "information"),
+    ("course_quality", "pedagogy"),
+    ("course_quality", "european-dimension"),
+    ("course_quality", "quality-service"),
+    ("course_quality", "follow-up"),
+];
+
+fn with(form: &[(&str, &str)], changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for (k, val) in changes {
+        match v.iter_mut().find(|(key, _)| key == k) {
+            Some(slot) => slot.1 = val.to_string(),
+            None => v.push((k.to_string(), val.to_string())),
+        }
+    }
+    v
+}
+
+#[tokio::test]
+async fn the_story_of_a_latvian_school_from_new_project_to_exported_file() {
+    each_backend(|app| async move {
+        // A new project for a Latvian school.
+        let id = app.create_project("Rīgas Ziemeļu vidusskola", "SCH").await;
+        let page = app.get_text(&format!("/projects/{id}")).await;
+        assert!(page.contains("Rīgas Ziemeļu vidusskola"), "{page}");
+
+        // A course for two teachers.
+        let version = app.version(&id).await;
+        let res = app
+            .post_form(
+                &format!("/projects/{id}/activities"),
+                &with(COURSE_FORM, &[("version", &version.to_string())]),
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+        let eval = app.evaluation(&id).await;
+        assert_eq!(eval["summary"]["errors"], 0, "{eval}");
+        // Without agency rates the budget is a range: 790 + 2 × 7 × 84–170 + 800 + 200.
+        assert_eq!(eval["budget"]["total"]["min"], "2966.00");
+        assert_eq!(eval["budget"]["total"]["max"], "4170.00");
+
+        // Four persons on the course: C-MAX-PER-COURSE, in the findings panel too.
+        let aid = app.first_activity(&id).await;
+        let version = app.version(&id).await;
+        let res = app
+            .post_form(
+                &format!("/projects/{id}/activities/{aid}"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &version.to_string()),
+                        ("participants_count", "4"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let eval = app.evaluation(&id).await;
+        let rules: Vec<&str> = eval["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert!(rules.contains(&"C-MAX-PER-COURSE"), "{rules:?}");
+        let page = app
+            .get_text(&format!("/projects/{id}/activities/{aid}"))
+            .await;
+        assert!(
+            page.contains("C-MAX-PER-COURSE"),
+            "the activity page shows the finding"
+        );
+
+        // Fixed again.
+        let version = app.version(&id).await;
+        app.post_form(
+            &format!("/projects/{id}/activities/{aid}"),
+            &with(
+                COURSE_FORM,
+                &[
+                    ("version", &version.to_string()),
+                    ("participants_count", "3"),
+                ],
+            ),
+        )
+        .await;
+        let eval = app.evaluation(&id).await;
+        assert!(
+            !eval["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "C-MAX-PER-COURSE")
+        );
+
+        // The exported file gives the same totals as the core computes for it.
+        let toml = app.get_text(&format!("/projects/{id}/export.toml")).await;
+        let project = mobiplan_core::Project::from_toml(&toml).expect("the export reads back");
+        let rb = mobiplan_core::Rulebook::embedded(2026).unwrap();
+        let budget = mobiplan_core::budget(&project, &rb, None);
+        assert_eq!(json!(budget.total), eval["budget"]["total"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn autosave_returns_the_new_version_and_fresh_findings() {
+    each_backend(|app| async move {
+        let id = app.create_project("School", "SCH").await;
+        let version = app.version(&id).await;
+        app.post_form(
+            &format!("/projects/{id}/activities"),
+            &with(COURSE_FORM, &[("version", &version.to_string())]),
+        )
+        .await;
+        let aid = app.first_activity(&id).await;
+        let version = app.version(&id).await;
+        let res = app
+            .post_form_json(
+                &format!("/projects/{id}/activities/{aid}"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &version.to_string()),
+                        ("participants_count", "4"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let v: Value = res.json().await.unwrap();
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["version"], version + 1);
+        assert!(
+            v["findings_html"]
+                .as_str()
+                .unwrap()
+                .contains("C-MAX-PER-COURSE")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_tabs_editing_the_same_activity_get_a_conflict_not_a_silent_overwrite() {
+    each_backend(|app| async move {
+        let id = app.create_project("School", "SCH").await;
+        let v1 = app.version(&id).await;
+        app.post_form(
+            &format!("/projects/{id}/activities"),
+            &with(COURSE_FORM, &[("version", &v1.to_string())]),
+        )
+        .await;
+        let aid = app.first_activity(&id).await;
+        let base = app.version(&id).await;
+        // Tab A saves first.
+        let a = app
+            .post_form_json(
+                &format!("/projects/{id}/activities/{aid}"),
+                &with(
+                    COURSE_FORM,
+                    &[("version", &base.to_string()), ("title", "Tab A")],
+                ),
+            )
+            .await;
+        assert_eq!(a.status(), 200);
+        // Tab B started from the same version and edits the same activity.
+        let b = app
+            .post_form_json(
+                &format!("/projects/{id}/activities/{aid}"),
+                &with(
+                    COURSE_FORM,
+                    &[("version", &base.to_string()), ("title", "Tab B")],
+                ),
+            )
+            .await;
+        assert_eq!(b.status(), 409);
+        let body: Value = b.json().await.unwrap();
+        assert_eq!(body["conflict"], true);
+        assert_eq!(body["current_version"], base + 1);
+        let doc = app.document(&id).await;
+        assert_eq!(
+            doc["activities"][0]["title"], "Tab A",
+            "tab A's save is kept"
+        );
+        // Without script: the form comes back with B's values and a conflict notice.
+        let html = app
+            .post_form(
+                &format!("/projects/{id}/activities/{aid}"),
+                &with(
+                    COURSE_FORM,
+                    &[("version", &base.to_string()), ("title", "Tab B")],
+                ),
+            )
+            .await;
+        assert_eq!(html.status(), 409);
+        assert!(html.text().await.unwrap().contains("Tab B"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn edits_to_different_activities_from_two_tabs_are_merged() {
+    each_backend(|app| async move {
+        let id = app.create_project("School", "SCH").await;
+        for title in ["First", "Second"] {
+            let v = app.version(&id).await;
+            app.post_form(
+                &format!("/projects/{id}/activities"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &v.to_string()),
+                        ("title", title),
+                        ("course_title", title),
+                    ],
+                ),
+            )
+            .await;
+        }
+        let doc = app.document(&id).await;
+        let (a1, a2) = (
+            doc["activities"][0]["id"].as_str().unwrap().to_owned(),
+            doc["activities"][1]["id"].as_str().unwrap().to_owned(),
+        );
+        let base = app.version(&id).await;
+        let r1 = app
+            .post_form_json(
+                &format!("/projects/{id}/activities/{a1}"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &base.to_string()),
+                        ("title", "First, edited"),
+                        ("course_title", "First"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(r1.status(), 200);
+        let r2 = app
+            .post_form_json(
+                &format!("/projects/{id}/activities/{a2}"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &base.to_string()),
+                        ("title", "Second, edited"),
+                        ("course_title", "Second"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(r2.status(), 200);
+        let v: Value = r2.json().await.unwrap();
+        assert_eq!(v["merged"], true);
+        let doc = app.document(&id).await;
+        assert_eq!(doc["activities"][0]["title"], "First, edited");
+        assert_eq!(doc["activities"][1]["title"], "Second, edited");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_form_input_is_named_and_not_saved() {
+    each_backend(|app| async move {
+        let id = app.create_project("School", "SCH").await;
+        let v = app.version(&id).await;
+        let res = app
+            .post_form(
+                &format!("/projects/{id}/activities"),
+                &with(
+                    COURSE_FORM,
+                    &[
+                        ("version", &v.to_string()),
+                        ("start", "5.10.2026"),
+                        ("participants_count", "two"),
+                    ],
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("href=\"#start\""),
+            "the error summary links to the field"
+        );
+        assert!(
+            page.contains("5.10.2026"),
+            "what the user typed is shown again"
+        );
+        assert_eq!(app.version(&id).await, v, "nothing was saved");
+        let res = app
+            .post_form_json(
+                &format!("/projects/{id}/details"),
+                &[
+                    ("version".into(), v.to_string()),
+                    ("title".into(), String::new()),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == "title")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_names_the_field_and_never_answers_500_to_bad_input() {
+    each_backend(|app| async move {
+        let example =
+            std::fs::read_to_string(support::root().join("examples/sch-riga-school.toml")).unwrap();
+        let doc = mobiplan_core::project::parse_toml(&example).unwrap();
+        let created = app
+            .client
+            .post(app.url("/api/projects"))
+            .json(&doc)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        let created: Value = created.json().await.unwrap();
+        let id = created["id"].as_str().unwrap();
+
+        let mut bad = serde_json::to_value(&doc).unwrap();
+        bad["activities"][0]["travel"]["distance_km"] = json!("far");
+        let res = app
+            .client
+            .put(app.url(&format!("/api/projects/{id}")))
+            .json(&json!({"version": 1, "document": bad}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(
+            body["error"]["fields"][0]["field"],
+            "document.activities[0].travel.distance_km"
+        );
+
+        let res = app
+            .client
+            .put(app.url(&format!("/api/projects/{id}")))
+            .json(&json!({"version": 7, "document": doc}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 409);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "conflict");
+        assert_eq!(body["error"]["current_version"], 1);
+
+        for (method, path, body) in [
+            ("POST", "/api/projects".to_owned(), "not json".to_owned()),
+            ("POST", "/api/projects".to_owned(), "{}".to_owned()),
+            (
+                "PUT",
+                format!("/api/projects/{id}"),
+                "{\"document\": {}}".to_owned(),
+            ),
+            ("GET", "/api/projects/nope".to_owned(), String::new()),
+            ("GET", "/api/places?q=".to_owned(), String::new()),
+            ("GET", "/api/distance?from=Riga".to_owned(), String::new()),
+            ("GET", "/api/nothing".to_owned(), String::new()),
+        ] {
+            let req = app
+                .client
+                .request(method.parse().unwrap(), app.url(&path))
+                .header("content-type", "application/json")
+                .body(body);
+            let res = req.send().await.unwrap();
+            assert!(
+                res.status().is_client_error(),
+                "{method} {path}: {}",
+                res.status()
+            );
+            let v: Value = res.json().await.unwrap();
+            assert!(v["error"]["code"].is_string(), "{v}");
+        }
+
+        let spec: Value = app
+            .client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(spec["openapi"], "3.1.0");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_language_switch_is_remembered_and_pages_change_language() {
+    each_backend(|app| async move {
+        let en = app.get_text("/").await;
+        assert!(en.contains("Projects"));
+        let res = app
+            .post_form(
+                "/lang",
+                &[("lang".into(), "lv".into()), ("back".into(), "/".into())],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let lv = app.get_text("/").await;
+        assert!(lv.contains("Projekti"), "{lv}");
+        assert!(lv.contains("lang=\"lv\""));
+        // No open redirect through the switch.
+        let res = app
+            .post_form(
+                "/lang",
+                &[
+                    ("lang".into(), "en".into()),
+                    ("back".into(), "https://example.com".into()),
+                ],
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_project_file_imports_and_exports_with_the_same_budget() {
+    each_backend(|app| async move {
+        let text =
+            std::fs::read_to_string(support::root().join("examples/vet-liepaja-vet-school.toml"))
+                .unwrap();
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::text(text.clone()).file_name("vet.toml"),
+        );
+        let res = app
+            .client
+            .post(app.url("/projects/import"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let id = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/projects/")
+            .to_owned();
+        let eval = app.evaluation(&id).await;
+        let rb = mobiplan_core::Rulebook::embedded(2026).unwrap();
+        let expected = mobiplan_core::budget(
+            &mobiplan_core::Project::from_toml(&text).unwrap(),
+            &rb,
+            None,
+        );
+        assert_eq!(eval["budget"]["total"], json!(expected.total));
+        let json_export: Value =
+            serde_json::from_str(&app.get_text(&format!("/projects/{id}/export.json")).await)
+                .unwrap();
+        assert_eq!(json_export["project"]["field"], "VET");
+
+        let bad = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::text("format = 1\n[project]\ntitle = 3")
+                .file_name("bad.toml"),
+        );
+        let res = app
+            .client
+            .post(app.url("/projects/import"))
+            .multipart(bad)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("project.title"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agency_rates_make_the_budget_exact() {
+    each_backend(|app| async move {
+        let id = app.create_project("School", "SCH").await;
+        let v = app.version(&id).await;
+        app.post_form(
+            &format!("/projects/{id}/activities"),
+            &with(COURSE_FORM, &[("version", &v.to_string())]),
+        )
+        .await;
+        let mut form: Vec<(String, String)> = vec![
+            ("name".into(), "Agency 2026".into()),
+            ("call_year".into(), "2026".into()),
+            ("source".into(), "published table".into()),
+        ];
+        for (who, rates) in [("staff", [117, 104, 93]), ("learners", [64, 56, 48])] {
+            for (g, r) in rates.iter().enumerate() {
+                form.push((format!("{who}_{}_rate", g + 1), r.to_string()));
+            }
+        }
+        let res = app.post_form("/rates", &form).await;
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+        let pid = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/rates/")
+            .to_owned();
+        let v = app.version(&id).await;
+        app.post_form(
+            &format!("/projects/{id}/rates"),
+            &[("profile".into(), pid), ("version".into(), v.to_string())],
+        )
+        .await;
+        let eval = app.evaluation(&id).await;
+        assert_eq!(eval["budget"]["total"]["min"], "3246.00");
+        assert_eq!(eval["budget"]["total"]["max"], "3246.00");
+
+        // A staff rate outside the Commission's range is refused, naming the field.
+        let mut bad = form.clone();
+        bad.retain(|(k, _)| k != "staff_2_rate");
+        bad.push(("staff_2_rate".into(), "500".into()));
+        let res = app.post_form("/rates", &bad).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("href=\"#staff_2_rate\""));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_pages_and_every_page_renders() {
+    each_backend(|app| async move {
+        let res = app
+            .client
+            .get(app.url("/projects/nope"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        assert!(res.text().await.unwrap().contains("<html"));
+        let text =
+            std::fs::read_to_string(support::root().join("examples/sch-riga-school.toml")).unwrap();
+        let doc = mobiplan_core::project::parse_toml(&text).unwrap();
+        let created: Value = app
+            .client
+            .post(app.url("/api/projects"))
+            .json(&doc)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = created["id"].as_str().unwrap();
+        let mut paths = vec![
+            "/".to_owned(),
+            "/projects/new".to_owned(),
+            format!("/projects/{id}"),
+            format!("/projects/{id}/details"),
+            format!("/projects/{id}/people"),
+            format!("/projects/{id}/budget"),
+            format!("/projects/{id}/checks"),
+            format!("/projects/{id}/activities/new"),
+            format!("/projects/{id}/visits/new"),
+            "/rates".to_owned(),
+            "/rates/new".to_owned(),
+        ];
+        for kind in mobiplan_core::ActivityKind::ALL {
+            paths.push(format!("/projects/{id}/activities/new?kind={}", kind.id()));
+        }
+        for a in &doc.activities {
+            paths.push(format!("/projects/{id}/activities/{}", a.id));
+        }
+        for v in &doc.preparatory_visits {
+            paths.push(format!("/projects/{id}/visits/{}", v.id));
+        }
+        for path in paths {
+            let res = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let html = res.text().await.unwrap();
+            assert!(html.starts_with("<!DOCTYPE html>"), "{path}");
+            for prefix in [">web.", ">kind.", ">cli.", ">field.", "\"web."] {
+                assert!(
+                    !html.contains(prefix),
+                    "{path}: an untranslated key ({prefix})"
+                );
+            }
+        }
+    })
+    .await;
+}
