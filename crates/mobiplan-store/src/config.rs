@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 
 use crate::error::{Result, StoreError};
 
@@ -20,6 +20,9 @@ const SQLITE_MAX_CONNECTIONS: u32 = 8;
 const PG_MAX_CONNECTIONS: u32 = 10;
 /// How long an operation waits for a free connection from the pool.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the first PostgreSQL connection may take (a host that drops packets would
+/// otherwise hold the start-up for the operating system's TCP timeout, minutes).
+const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where the store keeps its data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,12 +49,37 @@ impl StoreConfig {
         }
     }
 
+    /// Where the data is, for people and logs, never with a password: the SQLite file, or
+    /// `PostgreSQL at host:port/database`.
+    pub fn describe(&self) -> String {
+        match self {
+            StoreConfig::Sqlite(dir) => dir.join(SQLITE_FILE).display().to_string(),
+            StoreConfig::Postgres(url) => match PgConnectOptions::from_str(url) {
+                Ok(options) => format!("PostgreSQL at {}", postgres_address(&options)),
+                Err(_) => "PostgreSQL".to_owned(),
+            },
+        }
+    }
+
     /// The SQLite file this configuration uses, if it is SQLite.
     pub fn sqlite_file(&self) -> Option<PathBuf> {
         match self {
             StoreConfig::Sqlite(dir) => Some(dir.join(SQLITE_FILE)),
             StoreConfig::Postgres(_) => None,
         }
+    }
+}
+
+/// Where a PostgreSQL URL points, without user or password: `host:port/database` (or the
+/// Unix socket's directory).
+fn postgres_address(options: &PgConnectOptions) -> String {
+    let place = match options.get_socket() {
+        Some(dir) => dir.display().to_string(),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    };
+    match options.get_database() {
+        Some(db) => format!("{place}/{db}"),
+        None => place,
     }
 }
 
@@ -106,8 +134,26 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 
 /// The PostgreSQL settings: the URL as given (default `synchronous_commit=on` makes a
 /// returned commit durable), and the pool size.
+///
+/// One connection is made directly before the pool is built: the pool retries a failed
+/// connection until its acquire timeout and then reports only "pool timed out", whereas a
+/// server that refuses (or a host that does not resolve) should be said at once, in the
+/// driver's own words.
 pub(crate) async fn open_postgres(url: &str) -> Result<PgPool> {
     let options = PgConnectOptions::from_str(url)?.application_name("mobiplan");
+    let first = PgConnection::connect_with(&options);
+    match tokio::time::timeout(PG_CONNECT_TIMEOUT, first).await {
+        Ok(Ok(conn)) => conn.close().await?,
+        Ok(Err(e)) => {
+            return Err(StoreError::Unreachable(e.to_string()));
+        }
+        Err(_) => {
+            return Err(StoreError::Unreachable(format!(
+                "no answer within {} s",
+                PG_CONNECT_TIMEOUT.as_secs()
+            )));
+        }
+    }
     let pool = PgPoolOptions::new()
         .max_connections(PG_MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -142,6 +188,36 @@ mod tests {
         assert!(
             matches!(&err, StoreError::Invalid(m) if m.contains("postgres://") && !m.contains("secret"))
         );
+    }
+
+    #[test]
+    fn describe_names_the_place_never_the_password() {
+        let pg = StoreConfig::Postgres("postgres://u:secret@db.example:6543/plans".into());
+        assert_eq!(pg.describe(), "PostgreSQL at db.example:6543/plans");
+        let sqlite = StoreConfig::Sqlite("/d".into());
+        assert_eq!(
+            sqlite.describe(),
+            Path::new("/d").join(SQLITE_FILE).display().to_string()
+        );
+    }
+
+    /// A refused connection is said at once, not after the pool's acquire timeout.
+    #[tokio::test]
+    async fn a_refused_postgres_connection_fails_quickly_and_says_why() {
+        // Nothing listens on port 1 of the loopback address.
+        let started = std::time::Instant::now();
+        let err = open_postgres("postgres://u:secret@127.0.0.1:1/db")
+            .await
+            .unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        let text = err.to_string();
+        assert!(matches!(err, StoreError::Unreachable(_)), "{err:?}");
+        assert!(text.to_lowercase().contains("refused"), "{text}");
+        assert!(!text.contains("secret"), "{text}");
     }
 
     /// The pragmas are in effect on every connection of the pool.

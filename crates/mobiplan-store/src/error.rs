@@ -33,6 +33,11 @@ pub enum StoreError {
     #[error("the database failed its integrity check: {0}")]
     Corrupt(String),
 
+    /// The first connection to PostgreSQL failed at start-up: refused, unresolvable host,
+    /// authentication, no answer in time. The message is the driver's.
+    #[error("cannot connect: {0}")]
+    Unreachable(String),
+
     /// The database could not be reached or refused the operation, the data directory could
     /// not be created (`sqlx::Error::Io`), or the database's schema is newer than this program
     /// (`sqlx::Error::Configuration`).

@@ -14,20 +14,10 @@ pub struct AppState {
 
 impl AppState {
     pub async fn open(config: &Config) -> Result<AppState, String> {
-        let (store_config, describe) = match &config.database_url {
-            Some(url) => (
-                StoreConfig::Postgres(url.clone()),
-                "PostgreSQL (DATABASE_URL)".to_owned(),
-            ),
-            None => (
-                StoreConfig::Sqlite(config.data_dir.clone()),
-                config
-                    .data_dir
-                    .join("mobiplan.sqlite")
-                    .display()
-                    .to_string(),
-            ),
-        };
+        let store_config =
+            StoreConfig::choose(config.database_url.as_deref(), config.data_dir.clone())
+                .map_err(|e| format!("cannot open the database (DATABASE_URL): {e}"))?;
+        let describe = store_config.describe();
         let store = Store::open(store_config)
             .await
             .map_err(|e| format!("cannot open the database ({describe}): {e}"))?;
