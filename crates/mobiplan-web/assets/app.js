@@ -65,8 +65,12 @@
             if (version) version.value = j.version;
             dropDraft();
             say(form, j.message + " " + new Date().toLocaleTimeString(), "");
-            var panel = document.getElementById("findings");
-            if (panel && j.findings_html) { panel.outerHTML = j.findings_html; }
+            var live = document.getElementById("live");
+            if (live && j.live_html != null) { swapPanels(live, j.live_html); }
+            else {
+              var panel = document.getElementById("findings");
+              if (panel && j.findings_html) { panel.outerHTML = j.findings_html; }
+            }
             clearFieldErrors();
           } else if (res.status === 409) {
             dirty = true;
@@ -87,18 +91,32 @@
           setTimeout(send, retry); retry = Math.min(retry * 2, RETRY_MAX);
         });
     }
+    // An answer lists every current field error, so the ones shown before (the server's too)
+    // go first; aria-describedby keeps naming only messages that exist.
     function clearFieldErrors() {
-      form.querySelectorAll(".js-error").forEach(function (e) { e.remove(); });
+      form.querySelectorAll(".error-message").forEach(function (e) {
+        if (e.id) describe(document.getElementById(e.id.replace(/-error$/, "")), e.id, false);
+        e.remove();
+      });
       form.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+    }
+    function describe(input, id, on) {
+      if (!input) return;
+      var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) { return x && x !== id; });
+      if (on) ids.push(id);
+      if (ids.length) input.setAttribute("aria-describedby", ids.join(" "));
+      else input.removeAttribute("aria-describedby");
     }
     function showFieldErrors(fields) {
       clearFieldErrors();
       fields.forEach(function (f) {
         var input = document.getElementById(f.field);
-        if (!input) return;
+        if (!input || document.getElementById(f.field + "-error")) return;
         var p = document.createElement("p"); p.className = "error-message js-error"; p.textContent = f.message;
+        p.id = f.field + "-error";
         var wrap = input.closest(".field") || input.parentNode;
         wrap.classList.add("has-error"); wrap.insertBefore(p, input);
+        describe(input, p.id, true);
       });
     }
     function showConflict(j) {
@@ -119,13 +137,28 @@
     window.addEventListener("beforeunload", function (e) { if (dirty || inFlight) { e.preventDefault(); e.returnValue = ""; } });
   }
 
+  // The live column of an editor after a save: each panel's content is replaced in place, so
+  // that its aria-live region stays the same element and announces the change; a column whose
+  // panels changed (a budget appears once the activity reads) is replaced whole.
+  function swapPanels(live, html) {
+    var next = document.createElement("div"); next.innerHTML = html;
+    var parts = Array.prototype.slice.call(next.children);
+    var same = parts.length === live.children.length && parts.every(function (el) {
+      return el.id && document.getElementById(el.id) && document.getElementById(el.id).parentNode === live;
+    });
+    if (!same) { live.innerHTML = html; return; }
+    parts.forEach(function (el) { document.getElementById(el.id).innerHTML = el.innerHTML; });
+  }
+
   function setupPlace(input) {
     var list = document.createElement("ul"); list.className = "suggestions"; list.hidden = true;
     list.id = input.id + "-suggestions"; list.setAttribute("role", "listbox");
     input.setAttribute("role", "combobox"); input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id); input.setAttribute("aria-expanded", "false");
     input.parentNode.insertBefore(list, input.nextSibling);
-    var timer = null, items = [], active = -1;
+    // Only the answer to the latest search may open the list, and only while the field has
+    // the focus: an answer that arrives after the user moved on (Tab) or typed on is dropped.
+    var timer = null, items = [], active = -1, asked = 0;
     var prefix = input.name.replace(/_town$/, "");
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
     function choose(p) {
@@ -147,12 +180,16 @@
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      var q = input.value.trim(); if (q.length < 2) { items = []; render(); return; }
+      var q = input.value.trim(); if (q.length < 2) { asked++; items = []; render(); return; }
       var country = document.getElementById(prefix + "_country");
       if (country && country.value && q.indexOf(",") < 0) q += "," + country.value;
+      var mine = ++asked;
       timer = setTimeout(function () {
         fetch("/api/places?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.ok ? r.json() : { places: [] }; })
-          .then(function (j) { items = j.places || []; active = -1; render(); }).catch(function () {});
+          .then(function (j) {
+            if (mine !== asked || document.activeElement !== input) return;
+            items = j.places || []; active = -1; render();
+          }).catch(function () {});
       }, 150);
     });
     input.addEventListener("keydown", function (e) {

@@ -1338,13 +1338,10 @@ async fn fields_are_labelled_errors_are_summarised_and_forms_work_without_javasc
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs of the web application, found by the stories above and reported, not fixed
-// here. Each test states the right behaviour and is ignored until the app is fixed; run them
-// with `cargo test -p mobiplan-web --test browser -- --ignored`.
+// Bugs found by the stories above, fixed since; each test states the right behaviour.
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-#[ignore = "web bug: an empty required date comes back from the error page as 1970-01-01"]
 async fn bug_an_empty_required_date_comes_back_empty_not_as_1970() {
     with_browsers("bug-1970", &[true], |app, browsers| async move {
         let c = &browsers[0];
@@ -1378,7 +1375,6 @@ async fn bug_an_empty_required_date_comes_back_empty_not_as_1970() {
 }
 
 #[tokio::test]
-#[ignore = "web bug: after an error the new-project form changes (button, sections, back link)"]
 async fn bug_the_new_project_form_keeps_its_shape_after_an_error() {
     with_browsers(
         "bug-new-project-shape",
@@ -1406,7 +1402,6 @@ async fn bug_the_new_project_form_keeps_its_shape_after_an_error() {
 }
 
 #[tokio::test]
-#[ignore = "web bug: the activity editor's budget panel and total do not follow the autosave"]
 async fn bug_the_editors_budget_follows_the_autosave() {
     with_browsers("bug-editor-budget", &[true], |app, browsers| async move {
         let c = &browsers[0];
@@ -1441,7 +1436,6 @@ async fn bug_the_editors_budget_follows_the_autosave() {
 }
 
 #[tokio::test]
-#[ignore = "web bug: place suggestions arriving after the field was left open and stay open"]
 async fn bug_place_suggestions_stay_closed_after_leaving_the_field() {
     with_browsers(
         "bug-late-suggestions",
@@ -1488,7 +1482,6 @@ async fn bug_place_suggestions_stay_closed_after_leaving_the_field() {
 }
 
 #[tokio::test]
-#[ignore = "accessibility bug: aria-describedby names hint and error ids that do not exist"]
 async fn bug_aria_describedby_names_only_existing_elements() {
     with_browsers("bug-describedby", &[true], |app, browsers| async move {
         let c = &browsers[0];

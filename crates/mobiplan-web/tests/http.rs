@@ -177,6 +177,12 @@ async fn autosave_returns_the_new_version_and_fresh_findings() {
                 .unwrap()
                 .contains("C-MAX-PER-COURSE")
         );
+        // The editor's whole live column comes back too, so its budget follows the save.
+        let live = v["live_html"].as_str().expect("the editor's live column");
+        assert!(live.contains("C-MAX-PER-COURSE"), "{live}");
+        assert!(live.contains(r#"id="budget""#), "{live}");
+        assert!(live.contains(r#"id="activity-total""#), "{live}");
+        assert!(live.contains("travellers: 4"), "{live}");
     })
     .await;
 }

@@ -9,7 +9,7 @@ use mobiplan_core::types::ActivityKind;
 use serde::Deserialize;
 
 use super::projects::{form_version, save_form};
-use super::{error_page, evaluate_stored, html, see_other};
+use super::{Live, error_page, evaluate_stored, html, see_other};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
 use crate::i18n::{Lang, ReqLang, t};
@@ -141,7 +141,7 @@ pub async fn activity_create(
         title(lang, kind),
         format!("/projects/{id}/activities/new"),
         done,
-        None,
+        Live::Activity(aid.clone()),
     )
     .await
 }
@@ -243,7 +243,7 @@ pub async fn activity_save(
         title(lang, kind),
         format!("/projects/{id}/activities/{aid}"),
         format!("/projects/{id}/activities/{aid}"),
-        Some(format!("activities[{index}]")),
+        Live::Activity(aid.clone()),
     )
     .await
 }

@@ -148,15 +148,49 @@ pub async fn save_with_merge(
     Err(SaveError::Conflict(Box::new(current)))
 }
 
-/// The JSON answer to an autosave: the new version and the refreshed findings.
-pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, only: Option<&str>) -> Response {
-    let findings = findings_panel(lang, &saved.stored.id, eval, only).into_string();
+/// Which live panels of its page an autosave answer brings back.
+pub enum Live {
+    /// The findings of the part of the project under this field prefix (`None`: all of it).
+    Findings(Option<String>),
+    /// The activity editor's column: that activity's findings, total and budget.
+    Activity(String),
+    /// The visit editor's column: that visit's findings.
+    Visit(String),
+}
+
+/// The JSON answer to an autosave: the new version, the refreshed findings (`findings_html`)
+/// and, for an editor, its whole refreshed live column (`live_html`), rendered from the saved
+/// document — after a merge the activity's place in the list may have changed.
+pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, live: &Live) -> Response {
+    let id = &saved.stored.id;
+    let doc = &saved.stored.document;
+    let (only, column) = match live {
+        Live::Findings(prefix) => (prefix.clone(), None),
+        Live::Activity(aid) => (
+            doc.activities
+                .iter()
+                .position(|a| a.id == *aid)
+                .map(|i| format!("activities[{i}]")),
+            Some(crate::views::activity::live_panels(
+                lang, id, doc, aid, eval,
+            )),
+        ),
+        Live::Visit(vid) => (
+            doc.preparatory_visits
+                .iter()
+                .position(|v| v.id == *vid)
+                .map(|i| format!("preparatory_visits[{i}]")),
+            Some(crate::views::pages::visit_live(lang, id, doc, vid, eval)),
+        ),
+    };
+    let findings = findings_panel(lang, id, eval, only.as_deref()).into_string();
     Json(json!({
         "ok": true,
         "version": saved.stored.version,
         "merged": saved.merged,
         "message": if saved.merged { t(lang, "web.saved-merged") } else { t(lang, "web.saved") },
         "findings_html": findings,
+        "live_html": column.map(Markup::into_string),
         "errors": eval.errors(),
     }))
     .into_response()

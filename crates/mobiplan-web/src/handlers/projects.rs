@@ -8,8 +8,8 @@ use mobiplan_core::Project;
 use mobiplan_core::project::file::ProjectFile;
 
 use super::{
-    SaveError, autosave_conflict, autosave_invalid, autosave_ok, error_page, evaluate_stored, html,
-    save_with_merge, see_other, wants_json,
+    Live, SaveError, autosave_conflict, autosave_invalid, autosave_ok, error_page, evaluate_stored,
+    html, save_with_merge, see_other, wants_json,
 };
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -45,12 +45,7 @@ pub async fn project_new(ReqLang(lang): ReqLang) -> Response {
         lang,
         t(lang, "web.new-project"),
         "/projects/new",
-        maud::html! {
-            (crate::views::layout::back("/", t(lang, "web.projects")))
-            h1 { (t(lang, "web.new-project")) }
-            p.lead { (t(lang, "web.new-project-lead")) }
-            (pages::details_form(lang, None, "/projects", None, &[]))
-        },
+        pages::new_project_page(lang, None, &[]),
     )
 }
 
@@ -67,10 +62,7 @@ pub async fn project_create(
             lang,
             t(lang, "web.new-project"),
             "/projects/new",
-            maud::html! {
-                h1 { (t(lang, "web.new-project")) }
-                (pages::details_form(lang, Some(&doc), "/projects", None, &errors))
-            },
+            pages::new_project_page(lang, Some(&doc), &errors),
         );
     }
     match state.store.create_project(&doc).await {
@@ -172,7 +164,7 @@ pub async fn save_form(
     title: String,
     path: String,
     done: String,
-    only: Option<String>,
+    live: Live,
 ) -> Response {
     let json = wants_json(headers);
     let version = match form_version(form) {
@@ -225,7 +217,7 @@ pub async fn save_form(
         Ok(saved) => {
             if json {
                 let eval = evaluate_stored(state, &saved.stored).await;
-                autosave_ok(lang, &saved, &eval, only.as_deref())
+                autosave_ok(lang, &saved, &eval, &live)
             } else {
                 see_other(&done)
             }
@@ -279,7 +271,7 @@ pub async fn details_save(
         t(lang, "web.section.project-applicant"),
         format!("/projects/{id}/details"),
         format!("/projects/{id}"),
-        None,
+        Live::Findings(None),
     )
     .await
 }
@@ -335,7 +327,7 @@ pub async fn people_save(
         t(lang, "web.section.people"),
         format!("/projects/{id}/people"),
         format!("/projects/{id}/people"),
-        Some("people".into()),
+        Live::Findings(Some("people".into())),
     )
     .await
 }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use mobiplan_core::project::file::ProjectFile;
 
 use super::projects::{form_version, save_form};
-use super::{error_page, evaluate_stored, html, see_other};
+use super::{Live, error_page, evaluate_stored, html, see_other};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
 use crate::i18n::{ReqLang, t};
@@ -100,7 +100,7 @@ pub async fn visit_create(
         t(lang, "kind.preparatory-visit"),
         format!("/projects/{id}/visits/new"),
         format!("/projects/{id}/visits/{vid}"),
-        None,
+        Live::Visit(vid.clone()),
     )
     .await
 }
@@ -153,14 +153,14 @@ pub async fn visit_save(
         Ok(s) => s,
         Err(e) => return error_page(lang, e.into()),
     };
-    let Some(index) = stored
+    if !stored
         .document
         .preparatory_visits
         .iter()
-        .position(|v| v.id == vid)
-    else {
+        .any(|v| v.id == vid)
+    {
         return error_page(lang, WebError::NotFound);
-    };
+    }
     let read = {
         let vid = vid.clone();
         move |form: &FormData, doc: &mut ProjectFile| -> Vec<FieldError> {
@@ -202,7 +202,7 @@ pub async fn visit_save(
         t(lang, "kind.preparatory-visit"),
         format!("/projects/{id}/visits/{vid}"),
         format!("/projects/{id}/visits/{vid}"),
-        Some(format!("preparatory_visits[{index}]")),
+        Live::Visit(vid.clone()),
     )
     .await
 }

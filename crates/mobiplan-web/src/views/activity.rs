@@ -265,16 +265,38 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                     }
                 }
             }
-            @if let (Some(ev), Some(i)) = (v.eval, index) {
+            @if let (Some(ev), Some(a), Some(_)) = (v.eval, a, index) {
                 aside.side-col #live {
-                    (findings_panel(lang, v.project_id, ev, Some(&format!("activities[{i}]"))))
-                    @if let (Some(b), Some(a)) = (&ev.budget, a) {
-                        @let total: mobiplan_core::Amount = b.lines.iter().filter(|l| matches!(&l.owner, mobiplan_core::budget::LineOwner::Activity { index, .. } if *index == i)).map(|l| l.amount).sum();
-                        p.total { (t(lang, "web.activity-total")) ": " strong { (amount(total, lang)) " EUR" } }
-                        (budget_panel(lang, b, "EUR", Some(&a.id)))
-                    }
+                    (live_panels(lang, v.project_id, v.doc, &a.id, ev))
                 }
             }
+        }
+    }
+}
+
+/// The editor's live column: the activity's findings, its total and its budget lines. An
+/// autosave answers with it again (`live_html`), so the column always shows the saved state.
+pub fn live_panels(
+    lang: Lang,
+    project_id: &str,
+    doc: &ProjectFile,
+    activity_id: &str,
+    eval: &Evaluation,
+) -> Markup {
+    let Some(i) = doc.activities.iter().position(|x| x.id == activity_id) else {
+        return html! {};
+    };
+    let currency = eval
+        .rulebook
+        .as_ref()
+        .map(|r| r.meta.currency.clone())
+        .unwrap_or_default();
+    html! {
+        (findings_panel(lang, project_id, eval, Some(&format!("activities[{i}]"))))
+        @if let Some(b) = &eval.budget {
+            @let total: mobiplan_core::Amount = b.lines.iter().filter(|l| matches!(&l.owner, mobiplan_core::budget::LineOwner::Activity { index, .. } if *index == i)).map(|l| l.amount).sum();
+            p.total #activity-total { (t(lang, "web.activity-total")) ": " strong { (amount(total, lang)) " " (currency) } }
+            (budget_panel(lang, b, &currency, Some(activity_id)))
         }
     }
 }

@@ -119,7 +119,20 @@ fn country_options(lang: Lang, rb: Option<&Rulebook>, selected: &str) -> Vec<(St
     v
 }
 
-/// The project and applicant form, used for "new project" and "details".
+/// The short "new project" page: the same page before and after an error (with the error
+/// summary and the typed values then).
+pub fn new_project_page(lang: Lang, doc: Option<&ProjectFile>, errors: &[FieldError]) -> Markup {
+    html! {
+        (back("/", t(lang, "web.projects")))
+        h1 { (t(lang, "web.new-project")) }
+        p.lead { (t(lang, "web.new-project-lead")) }
+        (details_form(lang, doc, "/projects", None, errors))
+    }
+}
+
+/// The project and applicant form, used for "new project" (no `version`: nothing is stored
+/// yet) and "details" (the stored `version`). `doc` holds the values to show: the stored ones,
+/// or the typed ones after an error.
 pub fn details_form(
     lang: Lang,
     doc: Option<&ProjectFile>,
@@ -142,6 +155,8 @@ pub fn details_form(
     let grants = a.map(|a| a.earlier_grants.clone()).unwrap_or_default();
     let date =
         |d: Option<&mobiplan_core::types::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    // The new-project form asks only the short questions; the rest waits for the details page.
+    let editing = version.is_some();
     html! {
         (error_summary(lang, errors, &|n| label_of(lang, n)))
         form method="post" action=(action) data-autosave[version.is_some()] novalidate {
@@ -166,7 +181,7 @@ pub fn details_form(
                     (input(Input { name: "applicant_lat", label: t(lang, "web.label.lat"), value: a.and_then(|a| a.coordinates).map(|c| c.lat.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
                     (input(Input { name: "applicant_lon", label: t(lang, "web.label.lon"), value: a.and_then(|a| a.coordinates).map(|c| c.lon.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
                 }
-                @if doc.is_some() {
+                @if editing {
                     fieldset.inner {
                         legend { (t(lang, "web.label.accreditations")) }
                         p.hint { (t(lang, "web.hint.accreditations")) }
@@ -197,7 +212,7 @@ pub fn details_form(
                 }
             }
             div.actions {
-                button type="submit" { (if doc.is_some() { t(lang, "web.save") } else { t(lang, "web.create-project") }) }
+                button type="submit" { (if editing { t(lang, "web.save") } else { t(lang, "web.create-project") }) }
                 span.save-status aria-live="polite" {}
             }
         }
@@ -488,12 +503,28 @@ pub fn visit_form(
                 }
             }
             @if let (Some(ev), Some(v)) = (eval, visit) {
-                aside.side-col {
-                    @let idx = doc.preparatory_visits.iter().position(|x| x.id == v.id).unwrap_or(0);
-                    (findings_panel(lang, project_id, ev, Some(&format!("preparatory_visits[{idx}]"))))
-                }
+                aside.side-col #live { (visit_live(lang, project_id, doc, &v.id, ev)) }
             }
         }
+    }
+}
+
+/// The visit editor's live column: the visit's findings. An autosave answers with it again.
+pub fn visit_live(
+    lang: Lang,
+    project_id: &str,
+    doc: &ProjectFile,
+    visit_id: &str,
+    eval: &Evaluation,
+) -> Markup {
+    match doc.preparatory_visits.iter().position(|x| x.id == visit_id) {
+        Some(i) => findings_panel(
+            lang,
+            project_id,
+            eval,
+            Some(&format!("preparatory_visits[{i}]")),
+        ),
+        None => html! {},
     }
 }
 

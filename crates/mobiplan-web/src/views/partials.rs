@@ -61,22 +61,33 @@ pub struct Input<'a> {
     pub attrs: &'a str,
 }
 
+/// The `aria-describedby` of an input: the ids of its hint and error, only those that are
+/// rendered (a name that points at nothing is an accessibility error), `None` when neither is.
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .into_iter()
+        .filter(|(shown, _)| *shown)
+        .map(|(_, what)| format!("{name}-{what}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 /// A labelled input with its hint and error; `attrs` adds e.g. `inputmode` through `kind`.
 pub fn input(i: Input<'_>, errors: &Errors<'_>) -> Markup {
     let error = errors.of(i.name);
     let value = errors.value(i.name).map(str::to_owned).unwrap_or(i.value);
-    let described = format!("{}-hint {}-error", i.name, i.name);
+    let described = described_by(i.name, i.hint.is_some(), error.is_some());
     html! {
         div.field.has-error[error.is_some()] {
             label for=(i.name) { (i.label) }
             @if let Some(h) = &i.hint { p.hint id={(i.name) "-hint"} { (h) } }
             @if let Some(e) = &error { p.error-message id={(i.name) "-error"} { (e) } }
             @match i.kind {
-                "textarea" => textarea id=(i.name) name=(i.name) aria-describedby=(described) rows="3" { (value) },
-                "date" => input id=(i.name) name=(i.name) type="date" value=(value) aria-describedby=(described);
-                "number" => input id=(i.name) name=(i.name) type="number" min="0" value=(value) aria-describedby=(described);
-                "decimal" => input id=(i.name) name=(i.name) type="text" inputmode="decimal" value=(value) aria-describedby=(described) data-kind=(i.attrs);
-                _ => input id=(i.name) name=(i.name) type="text" value=(value) aria-describedby=(described) data-kind=(i.attrs);
+                "textarea" => textarea id=(i.name) name=(i.name) aria-describedby=[&described] rows="3" { (value) },
+                "date" => input id=(i.name) name=(i.name) type="date" value=(value) aria-describedby=[&described];
+                "number" => input id=(i.name) name=(i.name) type="number" min="0" value=(value) aria-describedby=[&described];
+                "decimal" => input id=(i.name) name=(i.name) type="text" inputmode="decimal" value=(value) aria-describedby=[&described] data-kind=(i.attrs);
+                _ => input id=(i.name) name=(i.name) type="text" value=(value) aria-describedby=[&described] data-kind=(i.attrs);
             }
         }
     }
@@ -114,11 +125,12 @@ pub fn select(
     errors: &Errors<'_>,
 ) -> Markup {
     let error = errors.of(name);
+    let described = described_by(name, false, error.is_some());
     html! {
         div.field.has-error[error.is_some()] {
             label for=(name) { (label) }
-            @if let Some(e) = &error { p.error-message { (e) } }
-            select id=(name) name=(name) {
+            @if let Some(e) = &error { p.error-message id={(name) "-error"} { (e) } }
+            select id=(name) name=(name) aria-describedby=[&described] {
                 @for (v, l) in options {
                     option value=(v) selected[v == selected] { (l) }
                 }
@@ -351,5 +363,63 @@ pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&s
                 @if budget.confidence == Confidence::P { p.hint { (t(lang, "cli.provisional-note")) } }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(hint: Option<&str>, errors: &[FieldError]) -> String {
+        let e = Errors {
+            lang: Lang::En,
+            list: errors,
+        };
+        input(
+            Input {
+                name: "start",
+                label: "Start".into(),
+                value: "2026-10-05".into(),
+                kind: "date",
+                hint: hint.map(str::to_owned),
+                attrs: "",
+            },
+            &e,
+        )
+        .into_string()
+    }
+
+    /// aria-describedby names exactly the hint and error paragraphs that are rendered.
+    #[test]
+    fn an_input_is_described_only_by_what_is_shown() {
+        let plain = render(None, &[]);
+        assert!(!plain.contains("aria-describedby"), "{plain}");
+
+        let hinted = render(Some("When it starts"), &[]);
+        assert!(hinted.contains(r#"id="start-hint""#), "{hinted}");
+        assert!(
+            hinted.contains(r#"aria-describedby="start-hint""#),
+            "{hinted}"
+        );
+
+        let error = FieldError {
+            name: "start".into(),
+            key: "web.error.required",
+            value: String::new(),
+        };
+        let both = render(Some("When it starts"), std::slice::from_ref(&error));
+        assert!(both.contains(r#"id="start-error""#), "{both}");
+        assert!(
+            both.contains(r#"aria-describedby="start-hint start-error""#),
+            "{both}"
+        );
+        // The empty text the user sent is shown again, not the reader's placeholder date.
+        assert!(both.contains(r#"value="""#), "{both}");
+
+        let only_error = render(None, &[error]);
+        assert!(
+            only_error.contains(r#"aria-describedby="start-error""#),
+            "{only_error}"
+        );
     }
 }
