@@ -155,10 +155,12 @@ impl<'a> Reader<'a> {
 
     pub fn km(&mut self, name: &str) -> Option<f64> {
         let v = self.form.get(name)?.replace(',', ".");
+        // The core's own rule for a distance (finite, on this earth, two decimals at most),
+        // so that what the form accepts is what the project file can hold.
         match v.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Some((x * 100.0).round() / 100.0),
+            Ok(x) if mobiplan_core::types::Km100::from_km(x).is_ok() => Some(x),
             _ => {
-                self.fail(name, "web.error.number");
+                self.fail(name, "web.error.distance");
                 None
             }
         }
@@ -331,18 +333,33 @@ pub fn read_details(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
         .collect();
     let mut grants = Vec::new();
     for i in 0..20 {
-        let f = form.get(&format!("grant_{i}_field")).and_then(field);
-        let y = r.number(&format!("grant_{i}_year"));
-        if let (Some(f), Some(y)) = (f, y) {
-            grants.push(mobiplan_core::project::file::EarlierGrant {
-                field: f,
-                call_year: y.min(u32::from(u16::MAX)) as u16,
-                round: r
-                    .number(&format!("grant_{i}_round"))
-                    .unwrap_or(1)
-                    .clamp(1, 255) as u8,
-            });
+        let (field_name, year_name) = (format!("grant_{i}_field"), format!("grant_{i}_year"));
+        if form.get(&field_name).is_none() && form.get(&year_name).is_none() {
+            continue;
         }
+        // A half-filled row is an error, not dropped; it stays in its place (with a stand-in
+        // that is never saved, since the form has errors) so the page shows it where it was.
+        let f = match form.get(&field_name).map(field) {
+            Some(Some(f)) => f,
+            _ => {
+                r.fail(&field_name, "web.error.required");
+                Field::SCH
+            }
+        };
+        let y = if form.get(&year_name).is_some() {
+            r.number(&year_name)
+        } else {
+            r.fail(&year_name, "web.error.required");
+            None
+        };
+        grants.push(mobiplan_core::project::file::EarlierGrant {
+            field: f,
+            call_year: y.unwrap_or(0).min(u32::from(u16::MAX)) as u16,
+            round: r
+                .number(&format!("grant_{i}_round"))
+                .unwrap_or(1)
+                .clamp(1, 255) as u8,
+        });
     }
     a.earlier_grants = grants;
     r.errors
@@ -388,13 +405,15 @@ pub fn read_people(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
         if name.is_none() && id.is_none() {
             continue;
         }
-        let Some(name) = name else {
-            r.fail(&format!("person_{i}_name"), "web.error.required");
-            continue;
-        };
         if form.flag(&format!("person_{i}_remove")) {
             continue;
         }
+        // A cleared name is an error; the person keeps their row (never saved like this) so
+        // the page shows the error on that person, not on whoever would move up.
+        let name = name.unwrap_or_else(|| {
+            r.fail(&format!("person_{i}_name"), "web.error.required");
+            ""
+        });
         let taken: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
         let id = id.map(str::to_owned).unwrap_or_else(|| slug(name, &taken));
         let role = form
@@ -597,5 +616,55 @@ mod tests {
             errors.iter().find(|e| e.name == "start").unwrap().value,
             "5.10.2026"
         );
+    }
+
+    /// A distance the project file cannot hold is named, never stored as something else.
+    #[test]
+    fn distances_are_refused_unless_the_file_can_hold_them() {
+        for bad in ["1e308", "NaN", "-5", "12.345", "far"] {
+            let f = form(&[("travel_distance_km", bad)]);
+            let mut r = Reader::new(&f);
+            assert_eq!(r.km("travel_distance_km"), None, "{bad}");
+            assert_eq!(r.errors.len(), 1, "{bad}");
+            assert_eq!(r.errors[0].key, "web.error.distance");
+            assert_eq!(r.errors[0].value, bad);
+        }
+        let f = form(&[("travel_distance_km", "2630,47")]);
+        assert_eq!(Reader::new(&f).km("travel_distance_km"), Some(2630.47));
+    }
+
+    /// A half-filled earlier-grant row and a cleared name are errors in their own rows.
+    #[test]
+    fn rows_with_errors_keep_their_place() {
+        let f = form(&[
+            ("title", "T"),
+            ("field", "SCH"),
+            ("call_year", "2026"),
+            ("start", "2026-09-01"),
+            ("duration_months", "12"),
+            ("applicant_name", "School"),
+            ("applicant_country", "LV"),
+            ("grant_0_field", "VET"),
+            ("grant_1_year", "2024"),
+        ]);
+        let (doc, errors) = read_new_project(&f);
+        let names: Vec<&str> = errors.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["grant_0_year", "grant_1_field"]);
+        assert_eq!(doc.applicant.earlier_grants.len(), 2);
+        assert_eq!(doc.applicant.earlier_grants[0].field, Field::VET);
+        assert_eq!(doc.applicant.earlier_grants[1].call_year, 2024);
+
+        let f = form(&[
+            ("person_0_id", "anna"),
+            ("person_0_name", ""),
+            ("person_1_id", "juris"),
+            ("person_1_name", "Juris"),
+        ]);
+        let mut doc = read_new_project(&form(&[])).0;
+        let errors = read_people(&f, &mut doc);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].name, "person_0_name");
+        let ids: Vec<&str> = doc.people.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["anna", "juris"], "Juris stays in the second row");
     }
 }

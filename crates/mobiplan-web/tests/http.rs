@@ -336,6 +336,39 @@ async fn invalid_form_input_is_named_and_not_saved() {
             "what the user typed is shown again"
         );
         assert_eq!(app.version(&id).await, v, "nothing was saved");
+
+        // Choices left empty come back empty: no placeholder country is chosen for the user.
+        let res = app
+            .post_form(
+                &format!("/projects/{id}/activities"),
+                &with(
+                    COURSE_FORM,
+                    &[("version", &v.to_string()), ("host_country", "")],
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        assert!(
+            page.contains("href=\"#host_country\""),
+            "named in the summary"
+        );
+        let select = page
+            .split("<select id=\"host_country\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</select>").next())
+            .expect("the country select");
+        assert!(
+            select.contains("<option value=\"\" selected>"),
+            "the empty choice stays chosen: {select}"
+        );
+        assert_eq!(
+            select.matches(" selected").count(),
+            1,
+            "nothing else is chosen: {select}"
+        );
+        assert_eq!(app.version(&id).await, v, "nothing was saved");
+
         let res = app
             .post_form_json(
                 &format!("/projects/{id}/details"),

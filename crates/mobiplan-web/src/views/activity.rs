@@ -12,7 +12,7 @@ use crate::i18n::{Lang, t, tr};
 use crate::views::layout::back;
 use crate::views::pages::{label_of, org_fields, participants_fields};
 use crate::views::partials::{
-    Errors, Input, budget_panel, checkbox, error_summary, findings_panel, input, select,
+    Errors, Input, budget_panel, cell, checkbox, error_summary, findings_panel, input, select,
 };
 
 const MEANS: [Means; 9] = [
@@ -212,8 +212,8 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                                                 option value=(p.id) selected[acc.and_then(|a| a.person.as_deref()) == Some(p.id.as_str())] { (p.name) }
                                             }
                                         } }
-                                        td { input type="number" min="0" id={"acc_" (i) "_count"} name={"acc_" (i) "_count"} aria-label=(t(lang, "web.label.acc_count")) value=(opt_num(acc.and_then(|a| a.count))); }
-                                        td { input type="number" min="0" id={"acc_" (i) "_days"} name={"acc_" (i) "_days"} aria-label=(t(lang, "web.label.acc_days")) value=(opt_num(acc.and_then(|a| a.days))); }
+                                        (cell(&format!("acc_{i}_count"), "number", t(lang, "web.label.acc_count"), opt_num(acc.and_then(|a| a.count)), &e))
+                                        (cell(&format!("acc_{i}_days"), "number", t(lang, "web.label.acc_days"), opt_num(acc.and_then(|a| a.days)), &e))
                                     }
                                 }
                             }
@@ -243,9 +243,9 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                                         td { select name={"cost_" (i) "_kind"} aria-label=(t(lang, "web.label.cost_kind")) {
                                             @for k in COSTS { option value=(k.id()) selected[c.is_some_and(|c| c.kind == k)] { (t(lang, &format!("web.cost.{}", k.id()))) } }
                                         } }
-                                        td { input type="text" id={"cost_" (i) "_description"} name={"cost_" (i) "_description"} aria-label=(t(lang, "web.label.cost_description")) value=(c.map(|c| c.description.clone()).unwrap_or_default()); }
-                                        td { input type="text" inputmode="decimal" id={"cost_" (i) "_amount"} name={"cost_" (i) "_amount"} aria-label=(t(lang, "web.label.cost_amount")) value=(c.map(|c| c.amount.to_string()).unwrap_or_default()); }
-                                        td { input type="text" id={"cost_" (i) "_justification"} name={"cost_" (i) "_justification"} aria-label=(t(lang, "web.label.cost_justification")) value=(c.and_then(|c| c.justification.clone()).unwrap_or_default()); }
+                                        (cell(&format!("cost_{i}_description"), "text", t(lang, "web.label.cost_description"), c.map(|c| c.description.clone()).unwrap_or_default(), &e))
+                                        (cell(&format!("cost_{i}_amount"), "decimal", t(lang, "web.label.cost_amount"), c.map(|c| c.amount.to_string()).unwrap_or_default(), &e))
+                                        (cell(&format!("cost_{i}_justification"), "text", t(lang, "web.label.cost_justification"), c.and_then(|c| c.justification.clone()).unwrap_or_default(), &e))
                                     }
                                 }
                             }

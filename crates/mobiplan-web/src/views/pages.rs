@@ -13,7 +13,8 @@ use crate::forms::FieldError;
 use crate::i18n::{Lang, t, tr};
 use crate::views::layout::back;
 use crate::views::partials::{
-    Errors, Input, budget_panel, checkbox, error_summary, findings_panel, input, select, text_input,
+    Errors, Input, budget_panel, cell, checkbox, error_summary, findings_panel, input, select,
+    text_input,
 };
 
 pub fn label_of(lang: Lang, name: &str) -> String {
@@ -119,6 +120,12 @@ fn country_options(lang: Lang, rb: Option<&Rulebook>, selected: &str) -> Vec<(St
     v
 }
 
+/// The value a choice shows: what the user sent when it could not be read (so an empty
+/// choice stays empty, not the reader's placeholder), else the document's.
+fn shown(e: &Errors<'_>, name: &str, stored: Option<&str>) -> String {
+    e.value(name).or(stored).unwrap_or_default().to_owned()
+}
+
 /// The short "new project" page: the same page before and after an error (with the error
 /// summary and the typed values then).
 pub fn new_project_page(lang: Lang, doc: Option<&ProjectFile>, errors: &[FieldError]) -> Markup {
@@ -157,6 +164,7 @@ pub fn details_form(
         |d: Option<&mobiplan_core::types::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     // The new-project form asks only the short questions; the rest waits for the details page.
     let editing = version.is_some();
+    let country = shown(&e, "applicant_country", a.map(|a| a.country.as_str()));
     html! {
         (error_summary(lang, errors, &|n| label_of(lang, n)))
         form method="post" action=(action) data-autosave[version.is_some()] novalidate {
@@ -175,7 +183,7 @@ pub fn details_form(
                 legend { (t(lang, "web.section.applicant")) }
                 (text_input("applicant_name", t(lang, "web.label.applicant_name"), a.map(|a| a.name.clone()).unwrap_or_default(), &e))
                 (text_input("applicant_oid", t(lang, "web.label.oid"), a.and_then(|a| a.oid.clone()).unwrap_or_default(), &e))
-                (select("applicant_country", t(lang, "web.label.country"), &country_options(lang, rb.as_deref(), a.map(|a| a.country.as_str()).unwrap_or("")), a.map(|a| a.country.as_str()).unwrap_or(""), &e))
+                (select("applicant_country", t(lang, "web.label.country"), &country_options(lang, rb.as_deref(), &country), &country, &e))
                 (input(Input { name: "applicant_town", label: t(lang, "web.label.town"), value: a.and_then(|a| a.town.clone()).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.town")), attrs: "place" }, &e))
                 div.pair {
                     (input(Input { name: "applicant_lat", label: t(lang, "web.label.lat"), value: a.and_then(|a| a.coordinates).map(|c| c.lat.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
@@ -198,12 +206,18 @@ pub fn details_form(
                                 @for i in 0..(grants.len() + 2) {
                                     @let g = grants.get(i);
                                     tr {
-                                        td { select name={"grant_" (i) "_field"} aria-label=(t(lang, "web.label.field")) {
-                                            option value="" { "—" }
-                                            @for f in Field::ALL { option value=(f.as_str()) selected[g.is_some_and(|g| g.field == f)] { (f.as_str()) } }
-                                        } }
-                                        td { input type="number" name={"grant_" (i) "_year"} aria-label=(t(lang, "web.label.call_year")) value=(g.map(|g| g.call_year.to_string()).unwrap_or_default()); }
-                                        td { input type="number" name={"grant_" (i) "_round"} aria-label=(t(lang, "web.label.round")) value=(g.map(|g| g.round.to_string()).unwrap_or_default()); }
+                                        @let field_name = format!("grant_{i}_field");
+                                        @let chosen = shown(&e, &field_name, g.map(|g| g.field.as_str()));
+                                        @let field_error = e.of(&field_name);
+                                        td.has-error[field_error.is_some()] {
+                                            @if let Some(m) = &field_error { p.error-message id={(field_name) "-error"} { (m) } }
+                                            select id=(field_name) name=(field_name) aria-label=(t(lang, "web.label.field")) aria-describedby=[field_error.as_ref().map(|_| format!("{field_name}-error"))] {
+                                                option value="" { "—" }
+                                                @for f in Field::ALL { option value=(f.as_str()) selected[chosen == f.as_str()] { (f.as_str()) } }
+                                            }
+                                        }
+                                        (cell(&format!("grant_{i}_year"), "number", t(lang, "web.label.call_year"), g.map(|g| g.call_year.to_string()).unwrap_or_default(), &e))
+                                        (cell(&format!("grant_{i}_round"), "number", t(lang, "web.label.round"), g.map(|g| g.round.to_string()).unwrap_or_default(), &e))
                                     }
                                 }
                             }
@@ -379,17 +393,15 @@ pub fn people_form(
                     @for i in 0..(doc.people.len() + 3) {
                         @let p = doc.people.get(i);
                         tr {
+                            (cell(&format!("person_{i}_name"), "text", t(lang, "web.label.person_name"), p.map(|p| p.name.clone()).unwrap_or_default(), &e))
                             td {
                                 @if let Some(p) = p { input type="hidden" name={"person_" (i) "_id"} value=(p.id); }
-                                @let name = format!("person_{i}_name");
-                                input id=(name) name=(name) type="text" aria-label=(t(lang, "web.label.person_name")) value=(e.value(&name).map(str::to_owned).or_else(|| p.map(|p| p.name.clone())).unwrap_or_default());
-                            }
-                            td { select name={"person_" (i) "_role"} aria-label=(t(lang, "web.label.person_role")) {
+                                select name={"person_" (i) "_role"} aria-label=(t(lang, "web.label.person_role")) {
                                 @for r in roles { option value=(r.as_str()) selected[p.is_some_and(|p| p.role == r)] { (t(lang, &format!("role.{}", r.as_str()))) } }
                             } }
                             td { input type="checkbox" name={"person_" (i) "_fewer"} value="1" aria-label=(t(lang, "web.label.person_fewer")) checked[p.is_some_and(|p| p.fewer_opportunities)]; }
                             td { input type="checkbox" name={"person_" (i) "_minor"} value="1" aria-label=(t(lang, "web.label.person_minor")) checked[p.is_some_and(|p| p.minor)]; }
-                            td { input type="date" id={"person_" (i) "_graduation"} name={"person_" (i) "_graduation"} aria-label=(t(lang, "web.label.person_graduation")) value=(p.and_then(|p| p.vet_graduation).map(|d| d.to_string()).unwrap_or_default()); }
+                            (cell(&format!("person_{i}_graduation"), "date", t(lang, "web.label.person_graduation"), p.and_then(|p| p.vet_graduation).map(|d| d.to_string()).unwrap_or_default(), &e))
                             td { @if p.is_some() { input type="checkbox" name={"person_" (i) "_remove"} value="1" aria-label=(t(lang, "web.remove")); } }
                         }
                     }
@@ -407,7 +419,11 @@ pub fn org_fields(
     e: &Errors<'_>,
     rb: Option<&Rulebook>,
 ) -> Markup {
-    let country = o.map(|o| o.country.as_str().to_owned()).unwrap_or_default();
+    let country = shown(
+        e,
+        &format!("{prefix}_country"),
+        o.map(|o| o.country.as_str()),
+    );
     html! {
         (text_input(&format!("{prefix}_name"), t(lang, "web.label.org_name"), o.map(|o| o.name.clone()).unwrap_or_default(), e))
         (text_input(&format!("{prefix}_oid"), t(lang, "web.label.oid"), o.and_then(|o| o.oid.clone()).unwrap_or_default(), e))

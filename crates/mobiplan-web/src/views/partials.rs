@@ -93,6 +93,26 @@ pub fn input(i: Input<'_>, errors: &Errors<'_>) -> Markup {
     }
 }
 
+/// One input of a table row (people, accompanying persons, real costs, earlier grants): a
+/// cell labelled by its column, with its error above the input and the text the user typed
+/// kept when it could not be read. `kind` as for [`input`].
+pub fn cell(name: &str, kind: &str, label: String, value: String, errors: &Errors<'_>) -> Markup {
+    let error = errors.of(name);
+    let value = errors.value(name).map(str::to_owned).unwrap_or(value);
+    let described = described_by(name, false, error.is_some());
+    html! {
+        td.has-error[error.is_some()] {
+            @if let Some(e) = &error { p.error-message id={(name) "-error"} { (e) } }
+            @match kind {
+                "date" => input id=(name) name=(name) type="date" aria-label=(label) value=(value) aria-describedby=[&described];
+                "number" => input id=(name) name=(name) type="number" min="0" aria-label=(label) value=(value) aria-describedby=[&described];
+                "decimal" => input id=(name) name=(name) type="text" inputmode="decimal" aria-label=(label) value=(value) aria-describedby=[&described];
+                _ => input id=(name) name=(name) type="text" aria-label=(label) value=(value) aria-describedby=[&described];
+            }
+        }
+    }
+}
+
 pub fn text_input(name: &str, label: String, value: String, errors: &Errors<'_>) -> Markup {
     input(
         Input {
@@ -125,6 +145,8 @@ pub fn select(
     errors: &Errors<'_>,
 ) -> Markup {
     let error = errors.of(name);
+    // What the user sent when it could not be read (an empty choice stays unchosen).
+    let selected = errors.value(name).unwrap_or(selected);
     let described = described_by(name, false, error.is_some());
     html! {
         div.field.has-error[error.is_some()] {
