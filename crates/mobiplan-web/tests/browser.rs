@@ -1487,23 +1487,30 @@ async fn bug_aria_describedby_names_only_existing_elements() {
         let c = &browsers[0];
         let id = app.create_project(APPLICANT, "SCH").await;
         let aid = app.add_activity(&id, COURSE_FORM).await;
-        must(
-            c.goto(&app.url(&format!("/projects/{id}/activities/{aid}")))
-                .await,
-            "editor",
-        );
-        let missing = js(
-            c,
-            "return Array.from(document.querySelectorAll('[aria-describedby]')).flatMap(e =>
+        let missing = "return Array.from(document.querySelectorAll('[aria-describedby]')).flatMap(e =>
                 e.getAttribute('aria-describedby').split(/\\s+/)
-                 .filter(x => x && !document.getElementById(x)).map(x => e.id + ' -> #' + x));",
-            vec![],
-        )
-        .await;
+                 .filter(x => x && !document.getElementById(x)).map(x => e.id + ' -> #' + x));";
+        for page in [
+            format!("/projects/{id}/activities/{aid}"),
+            format!("/projects/{id}/details"),
+            format!("/projects/{id}/people"),
+            format!("/projects/{id}/activities/new?kind=group-mobility"),
+        ] {
+            must(c.goto(&app.url(&page)).await, &page);
+            assert_eq!(
+                js(c, missing, vec![]).await,
+                json!([]),
+                "{page}: aria-describedby names missing elements"
+            );
+        }
+        // With errors on the page, too: the new-project form sent empty.
+        must(c.goto(&app.url("/projects/new")).await, "new project");
+        click(c, "main form[action='/projects'] button[type=submit]").await;
+        find(c, ".error-summary").await;
         assert_eq!(
-            missing,
+            js(c, missing, vec![]).await,
             json!([]),
-            "aria-describedby names missing elements"
+            "new project with errors: aria-describedby names missing elements"
         );
     })
     .await;
