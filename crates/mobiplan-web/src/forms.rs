@@ -136,7 +136,7 @@ impl<'a> Reader<'a> {
                 Country::UNKNOWN
             }
             None => {
-                self.fail(name, "web.error.required");
+                self.fail(name, "web.error.country");
                 Country::UNKNOWN
             }
         }

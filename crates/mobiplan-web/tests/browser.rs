@@ -1487,7 +1487,8 @@ async fn bug_aria_describedby_names_only_existing_elements() {
         let c = &browsers[0];
         let id = app.create_project(APPLICANT, "SCH").await;
         let aid = app.add_activity(&id, COURSE_FORM).await;
-        let missing = "return Array.from(document.querySelectorAll('[aria-describedby]')).flatMap(e =>
+        let missing =
+            "return Array.from(document.querySelectorAll('[aria-describedby]')).flatMap(e =>
                 e.getAttribute('aria-describedby').split(/\\s+/)
                  .filter(x => x && !document.getElementById(x)).map(x => e.id + ' -> #' + x));";
         for page in [

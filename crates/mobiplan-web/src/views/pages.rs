@@ -71,7 +71,7 @@ pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup
                             td { (p.field) }
                             td { (p.call_year) }
                             td { @if *errors > 0 { strong.tag.tag-error { (tr(lang, "web.n-errors", &[("n", errors.to_string())])) } } @else { strong.tag.tag-done { "✓" } } }
-                            td { (p.updated_at) }
+                            td { time datetime=(p.updated_at.to_rfc3339()) { (p.updated_at.format("%Y-%m-%d %H:%M UTC")) } }
                         }
                     }
                 }
