@@ -9,7 +9,7 @@
 //!   (`POST /projects/{id}/activities/course-valencia`, `Accept: application/json`), starting
 //!   from the version the previous answer gave — what the autosave of 50 coordinators each
 //!   editing their own plan does. No conflicts are expected (any would be counted).
-//! - **B — a trivial request**: `GET /assets/app-<version>.css`.
+//! - **B — a trivial request**: `GET /assets/app-<hash>.css` (the style sheet).
 //! - **A + B** (for information): the A clients again, with a few B clients beside them, to
 //!   show what a trivial request waits while saves run.
 //!
@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 use mobiplan_core::project::file::ProjectFile;
 use serde_json::Value;
 
-const CSS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".css");
 /// The activity every client edits (a course for two teachers in Valencia).
 const ACTIVITY: &str = "course-valencia";
 /// Clients of the trivial request beside the editing clients in the mixed phase.
@@ -277,6 +276,22 @@ async fn run(base: String, clients: usize, phase: Duration) {
     let example: ProjectFile =
         mobiplan_core::project::parse_toml(&text).expect("the example reads");
 
+    // The style sheet's address carries a hash of its content: read it from a page.
+    let home = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let css_path = home
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/assets/") && href.ends_with(".css"))
+        .expect("the page links its style sheet")
+        .to_owned();
+
     // One project per client.
     let mut projects = Vec::new();
     for i in 0..clients {
@@ -318,6 +333,7 @@ async fn run(base: String, clients: usize, phase: Duration) {
     let edit_phase = |projects: Vec<(String, i64)>, probes: usize| {
         let client = client.clone();
         let base = base.clone();
+        let css_path = css_path.clone();
         async move {
             let start = Instant::now();
             let from = start + WARMUP;
@@ -332,7 +348,7 @@ async fn run(base: String, clients: usize, phase: Duration) {
                 .map(|_| {
                     tokio::spawn(trivial(
                         client.clone(),
-                        format!("{base}{CSS_PATH}"),
+                        format!("{base}{css_path}"),
                         from,
                         until,
                     ))
@@ -381,7 +397,7 @@ async fn run(base: String, clients: usize, phase: Duration) {
         .map(|_| {
             tokio::spawn(trivial(
                 client.clone(),
-                format!("{base}{CSS_PATH}"),
+                format!("{base}{css_path}"),
                 from,
                 until,
             ))
@@ -392,7 +408,7 @@ async fn run(base: String, clients: usize, phase: Duration) {
         css = css.merge(t.await.unwrap());
     }
     let b = report(
-        "B  GET /assets/app-<version>.css",
+        "B  GET /assets/app-<hash>.css",
         css,
         from.elapsed().as_secs_f64(),
     );

@@ -140,14 +140,17 @@
   // The live column of an editor after a save: each panel's content is replaced in place, so
   // that its aria-live region stays the same element and announces the change; a column whose
   // panels changed (a budget appears once the activity reads) is replaced whole.
+  // A "why this number" the reader opened stays open.
   function swapPanels(live, html) {
+    var opened = Array.prototype.map.call(live.querySelectorAll("details"), function (d) { return d.open; });
     var next = document.createElement("div"); next.innerHTML = html;
     var parts = Array.prototype.slice.call(next.children);
     var same = parts.length === live.children.length && parts.every(function (el) {
       return el.id && document.getElementById(el.id) && document.getElementById(el.id).parentNode === live;
     });
-    if (!same) { live.innerHTML = html; return; }
-    parts.forEach(function (el) { document.getElementById(el.id).innerHTML = el.innerHTML; });
+    if (same) { parts.forEach(function (el) { document.getElementById(el.id).innerHTML = el.innerHTML; }); }
+    else { live.innerHTML = html; }
+    live.querySelectorAll("details").forEach(function (d, i) { if (opened[i]) d.open = true; });
   }
 
   function setupPlace(input) {

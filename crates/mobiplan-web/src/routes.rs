@@ -5,7 +5,6 @@ use axum::routing::{get, post};
 
 use crate::handlers::{activities, api, assets, projects, rates, visits};
 use crate::state::AppState;
-use crate::views::layout::{CSS_PATH, JS_PATH};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -66,8 +65,8 @@ pub fn router(state: AppState) -> Router {
         )
         // Language switch and assets
         .route("/lang", post(projects::lang_set))
-        .route(CSS_PATH, get(assets::css))
-        .route(JS_PATH, get(assets::js))
+        .route(assets::css_path(), get(assets::css))
+        .route(assets::js_path(), get(assets::js))
         // JSON API (documented in /api/openapi.json)
         .route("/api/openapi.json", get(api::openapi))
         .route(

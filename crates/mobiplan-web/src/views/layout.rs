@@ -2,10 +2,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::handlers::assets::{css_path, js_path};
 use crate::i18n::{Lang, t};
-
-pub const CSS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".css");
-pub const JS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".js");
 
 pub struct Page<'a> {
     pub lang: Lang,
@@ -24,8 +22,8 @@ pub fn page(p: Page<'_>) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (p.title) " — mobiplan" }
-                link rel="stylesheet" href=(CSS_PATH);
-                script src=(JS_PATH) defer {}
+                link rel="stylesheet" href=(css_path());
+                script src=(js_path()) defer {}
             }
             body data-saving-text=(t(lang, "web.js.saving")) data-failed-text=(t(lang, "web.js.failed"))
                 data-draft-text=(t(lang, "web.js.draft")) data-restore-text=(t(lang, "web.js.restore"))
