@@ -605,7 +605,16 @@ async fn agency_rates_make_the_budget_exact() {
         bad.push(("staff_2_rate".into(), "500".into()));
         let res = app.post_form("/rates", &bad).await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("href=\"#staff_2_rate\""));
+        let page = res.text().await.unwrap();
+        assert!(page.contains("href=\"#staff_2_rate\""));
+        // The refused rate is shown again as typed, beside its error.
+        let cell = page
+            .split("id=\"staff_2_rate\"")
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .expect("the staff rate of group 2");
+        assert!(cell.contains("value=\"500\""), "{cell}");
+        assert!(page.contains("id=\"staff_2_rate-error\""));
     })
     .await;
 }

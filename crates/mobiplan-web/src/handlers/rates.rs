@@ -19,7 +19,7 @@ use crate::i18n::{Lang, ReqLang, t, tr};
 use crate::state::AppState;
 use crate::views::layout::back;
 use crate::views::pages::label_of;
-use crate::views::partials::{Errors, Input, error_summary, input, select, text_input};
+use crate::views::partials::{Errors, Input, cell, error_summary, input, select, text_input};
 
 pub async fn rates_list(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
     let list = match state.store.list_rate_profiles().await {
@@ -66,7 +66,7 @@ fn profile_form(
         (back("/rates", t(lang, "web.rates")))
         h1 { (profile.map(|p| p.profile.name.clone()).unwrap_or_else(|| t(lang, "web.new-profile"))) }
         @if let Some(n) = notice { div.notice role="status" { (n) } }
-        (error_summary(lang, errors, &|n| label_of(lang, n)))
+        (error_summary(lang, errors, &|n| rate_label(lang, n)))
         form method="post" action=(action) novalidate {
             @if let Some(v) = version { input type="hidden" name="version" value=(v); }
             (text_input("name", t(lang, "web.label.profile_name"), profile.map(|p| p.profile.name.clone()).unwrap_or_default(), &e))
@@ -83,15 +83,8 @@ fn profile_form(
                                 @let range = table.groups.get(&g);
                                 tr {
                                     td { (g) }
-                                    td {
-                                        @let n = format!("{who}_{g}_rate");
-                                        input type="text" inputmode="decimal" id=(n) name=(n) aria-label=(tr(lang, "web.rate-for", &[("group", g.clone())])) value=(e.value(&n).map(str::to_owned).unwrap_or_else(|| money(current.map(|c| c.rate))));
-                                        @if let Some(err) = e.of(&n) { p.error-message { (err) } }
-                                    }
-                                    td {
-                                        @let n = format!("{who}_{g}_reduced");
-                                        input type="text" inputmode="decimal" id=(n) name=(n) aria-label=(tr(lang, "web.reduced-for", &[("group", g.clone())])) value=(money(current.and_then(|c| c.reduced)));
-                                    }
+                                    (cell(&format!("{who}_{g}_rate"), "decimal", tr(lang, "web.rate-for", &[("group", g.clone())]), money(current.map(|c| c.rate)), &e))
+                                    (cell(&format!("{who}_{g}_reduced"), "decimal", tr(lang, "web.reduced-for", &[("group", g.clone())]), money(current.and_then(|c| c.reduced)), &e))
                                     td.hint { @if let Some(r) = range { (r.min) "–" (r.max) @if !table.binding { " (" (t(lang, "web.placeholder")) ")" } } }
                                 }
                             }
@@ -101,6 +94,30 @@ fn profile_form(
             }
             div.actions { button type="submit" { (t(lang, "web.save")) } }
         }
+    }
+}
+
+/// The error summary's name for a field: a rate cell says whose rate and which group.
+fn rate_label(lang: Lang, name: &str) -> String {
+    let parts: Vec<&str> = name.split('_').collect();
+    match parts.as_slice() {
+        [
+            who @ ("staff" | "learners"),
+            group,
+            what @ ("rate" | "reduced"),
+        ] => {
+            let cell = tr(
+                lang,
+                if *what == "rate" {
+                    "web.rate-for"
+                } else {
+                    "web.reduced-for"
+                },
+                &[("group", (*group).to_owned())],
+            );
+            format!("{} — {cell}", t(lang, &format!("web.rates-{who}")))
+        }
+        _ => label_of(lang, name),
     }
 }
 
@@ -153,8 +170,9 @@ fn read_profile(form: &FormData, rb: &Rulebook) -> (RateProfile, Vec<FieldError>
     )
 }
 
-/// A rulebook complaint (`individual_support.staff.2`) as a field error on its input.
-fn rulebook_error(e: &mobiplan_core::RulebookError) -> FieldError {
+/// A rulebook complaint (`individual_support.staff.2`) as a field error on its input, keeping
+/// what was typed there so the page shows it again.
+fn rulebook_error(form: &FormData, e: &mobiplan_core::RulebookError) -> FieldError {
     let name = match e {
         mobiplan_core::RulebookError::Invalid { path, .. } => path
             .strip_prefix("individual_support.")
@@ -163,9 +181,9 @@ fn rulebook_error(e: &mobiplan_core::RulebookError) -> FieldError {
         _ => "name".into(),
     };
     FieldError {
+        value: form.get(&name).unwrap_or_default().to_owned(),
         name,
         key: "web.error.rate",
-        value: String::new(),
     }
 }
 
@@ -208,7 +226,7 @@ async fn save(state: &AppState, lang: Lang, body: Bytes, existing: Option<String
     if errors.is_empty()
         && let Err(e) = profile.validate(&rb)
     {
-        errors.push(rulebook_error(&e));
+        errors.push(rulebook_error(&form, &e));
     }
     let action = existing
         .as_ref()
