@@ -72,6 +72,8 @@
               if (panel && j.findings_html) { panel.outerHTML = j.findings_html; }
             }
             clearFieldErrors();
+            // The page's error summary is about the form as it was sent before: it saved now.
+            var summary = document.querySelector(".error-summary"); if (summary) summary.remove();
           } else if (res.status === 409) {
             dirty = true;
             say(form, j.message, "conflict");

@@ -1516,3 +1516,51 @@ async fn bug_aria_describedby_names_only_existing_elements() {
     })
     .await;
 }
+
+/// An error page with the script running (the form was sent before the script could take it):
+/// once the autosave has saved the fixed form, the old error summary and messages are gone
+/// and aria-describedby names nothing that left with them.
+#[tokio::test]
+async fn errors_shown_by_the_server_go_once_the_autosave_saved_the_fix() {
+    with_browsers("fixed-errors-go", &[true], |app, browsers| async move {
+        let c = &browsers[0];
+        let id = app.create_project(APPLICANT, "SCH").await;
+        let details = format!("/projects/{id}/details");
+        must(c.goto(&app.url(&details)).await, "details");
+        // The form's own submit() bypasses the script, as a send before it loaded does.
+        js(
+            c,
+            "const f = document.querySelector('main form[data-autosave]');
+             f.querySelector('#title').value = '';
+             HTMLFormElement.prototype.submit.call(f);",
+            vec![],
+        )
+        .await;
+        find(c, ".error-summary a[href='#title']").await;
+        find(c, "#title-error").await;
+        assert_eq!(
+            js(
+                c,
+                "return document.getElementById('title').getAttribute('aria-describedby');",
+                vec![]
+            )
+            .await,
+            "title-error"
+        );
+        type_text(c, "#title", "Learning in Europe").await;
+        wait_saved(c, "the autosave of the fixed title").await;
+        let left = js(
+            c,
+            "return [document.querySelectorAll('.error-summary, .error-message, .has-error').length,
+                     document.getElementById('title').getAttribute('aria-describedby')];",
+            vec![],
+        )
+        .await;
+        assert_eq!(left, json!([0, null]), "nothing of the old errors is left");
+        assert_eq!(
+            app.document(&id).await["project"]["title"],
+            "Learning in Europe"
+        );
+    })
+    .await;
+}
