@@ -65,6 +65,9 @@
             if (version) version.value = j.version;
             dropDraft();
             say(form, j.message + " " + new Date().toLocaleTimeString(), "");
+            Object.keys(j.hints || {}).forEach(function (id) {
+              var hint = document.getElementById(id); if (hint) hint.textContent = j.hints[id];
+            });
             var live = document.getElementById("live");
             if (live && j.live_html != null) { swapPanels(live, j.live_html); }
             else {

@@ -183,6 +183,47 @@ async fn autosave_returns_the_new_version_and_fresh_findings() {
         assert!(live.contains(r#"id="budget""#), "{live}");
         assert!(live.contains(r#"id="activity-total""#), "{live}");
         assert!(live.contains("travellers: 4"), "{live}");
+
+        // The distance hint follows the towns when no distance is typed: the answer carries
+        // the hint the editor page shows for the saved state.
+        let mut hints = Vec::new();
+        for town in ["Valencia", "Madrid"] {
+            let version = app.version(&id).await;
+            let res = app
+                .post_form_json(
+                    &format!("/projects/{id}/activities/{aid}"),
+                    &with(
+                        COURSE_FORM,
+                        &[
+                            ("version", &version.to_string()),
+                            ("travel_distance_km", ""),
+                            ("host_town", town),
+                        ],
+                    ),
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            let v: Value = res.json().await.unwrap();
+            let hint = v["hints"]["travel_distance_km-hint"]
+                .as_str()
+                .expect("the distance hint")
+                .to_owned();
+            let page = app
+                .client
+                .get(app.url(&format!("/projects/{id}/activities/{aid}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                page.contains(&format!("id=\"travel_distance_km-hint\">{hint}<")),
+                "{town}: the page shows {hint:?}"
+            );
+            hints.push(hint);
+        }
+        assert_ne!(hints[0], hints[1], "the hint changed with the town");
     })
     .await;
 }

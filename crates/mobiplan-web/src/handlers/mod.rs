@@ -159,22 +159,31 @@ pub enum Live {
 }
 
 /// The JSON answer to an autosave: the new version, the refreshed findings (`findings_html`)
-/// and, for an editor, its whole refreshed live column (`live_html`), rendered from the saved
-/// document — after a merge the activity's place in the list may have changed.
+/// and, for an editor, its whole refreshed live column (`live_html`) and the field hints that
+/// depend on the saved state (`hints`: element id → text), rendered from the saved document —
+/// after a merge the activity's place in the list may have changed.
 pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, live: &Live) -> Response {
     let id = &saved.stored.id;
     let doc = &saved.stored.document;
+    let mut hints = serde_json::Map::new();
     let (only, column) = match live {
         Live::Findings(prefix) => (prefix.clone(), None),
-        Live::Activity(aid) => (
-            doc.activities
-                .iter()
-                .position(|a| a.id == *aid)
-                .map(|i| format!("activities[{i}]")),
-            Some(crate::views::activity::live_panels(
-                lang, id, doc, aid, eval,
-            )),
-        ),
+        Live::Activity(aid) => {
+            let activity = doc.activities.iter().find(|a| a.id == *aid);
+            if activity.is_some_and(|a| a.travel.is_some()) {
+                let hint = crate::views::activity::distance_hint(lang, doc, activity, Some(eval));
+                hints.insert("travel_distance_km-hint".into(), hint.into());
+            }
+            (
+                doc.activities
+                    .iter()
+                    .position(|a| a.id == *aid)
+                    .map(|i| format!("activities[{i}]")),
+                Some(crate::views::activity::live_panels(
+                    lang, id, doc, aid, eval,
+                )),
+            )
+        }
         Live::Visit(vid) => (
             doc.preparatory_visits
                 .iter()
@@ -191,6 +200,7 @@ pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, live: &Live) ->
         "message": if saved.merged { t(lang, "web.saved-merged") } else { t(lang, "web.saved") },
         "findings_html": findings,
         "live_html": column.map(Markup::into_string),
+        "hints": hints,
         "errors": eval.errors(),
     }))
     .into_response()

@@ -115,19 +115,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                 ],
             )
         });
-    let computed_km = v
-        .eval
-        .and_then(|ev| ev.project.as_ref())
-        .zip(index)
-        .and_then(|(p, i)| {
-            p.activities
-                .get(i)?
-                .travel
-                .as_ref()?
-                .distance
-                .as_ref()
-                .map(|d| d.km)
-        });
+    let distance_hint = distance_hint(lang, v.doc, a, v.eval);
     let accompanying = a.map(|a| a.accompanying.clone()).unwrap_or_default();
     let costs = a.map(|a| a.real_costs.clone()).unwrap_or_default();
     html! {
@@ -185,7 +173,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                     @if kind != ActivityKind::HostingTeacherInTraining {
                         fieldset {
                             legend { (t(lang, "web.label.travel")) }
-                            (input(Input { name: "travel_distance_km", label: t(lang, "web.label.travel_distance_km"), value: travel.and_then(|t| t.distance_km).map(|d| format!("{d:.2}")).unwrap_or_default(), kind: "decimal", hint: Some(match computed_km { Some(km) if travel.is_some_and(|t| t.distance_km.is_none()) => tr(lang, "web.hint.distance-computed", &[("km", mobiplan_i18n::km(km, lang))]), _ => t(lang, "web.hint.distance") }), attrs: "" }, &e))
+                            (input(Input { name: "travel_distance_km", label: t(lang, "web.label.travel_distance_km"), value: travel.and_then(|t| t.distance_km).map(|d| format!("{d:.2}")).unwrap_or_default(), kind: "decimal", hint: Some(distance_hint), attrs: "" }, &e))
                             (checkbox("travel_green", "1", t(lang, "web.label.travel_green"), travel.is_some_and(|t| t.green)))
                             (select("travel_means", t(lang, "web.label.travel_means"), &std::iter::once((String::new(), t(lang, "web.choose"))).chain(MEANS.iter().map(|m| (m.id().to_owned(), t(lang, &format!("means.{}", m.id()))))).collect::<Vec<_>>(), travel.and_then(|t| t.means).map(|m| m.id()).unwrap_or(""), &e))
                             (input(Input { name: "travel_means_description", label: t(lang, "web.label.travel_means_description"), value: travel.and_then(|t| t.means_description.clone()).unwrap_or_default(), kind: "text", hint: None, attrs: "" }, &e))
@@ -271,6 +259,30 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The hint of the distance field: the distance computed from the towns when none is typed
+/// (so it follows the towns; an autosave sends it again), else how to fill it in.
+pub fn distance_hint(
+    lang: Lang,
+    doc: &ProjectFile,
+    activity: Option<&Activity>,
+    eval: Option<&Evaluation>,
+) -> String {
+    let computed = activity
+        .filter(|a| a.travel.as_ref().is_some_and(|t| t.distance_km.is_none()))
+        .and_then(|a| doc.activities.iter().position(|x| x.id == a.id))
+        .zip(eval.and_then(|ev| ev.project.as_ref()))
+        .and_then(|(i, p)| p.activities.get(i)?.travel.as_ref()?.distance.as_ref())
+        .map(|d| d.km);
+    match computed {
+        Some(km) => tr(
+            lang,
+            "web.hint.distance-computed",
+            &[("km", mobiplan_i18n::km(km, lang))],
+        ),
+        None => t(lang, "web.hint.distance"),
     }
 }
 
