@@ -86,7 +86,7 @@ fn events(plan: &Plan) -> Vec<Event> {
         out.push(Event {
             uid: "deadline".into(),
             summary: r(lang, "export.ics.deadline", &title()),
-            description: round.data.deadline.value.clone(),
+            description: round.deadline.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
             when: When::At(round.deadline),
             alarms: &[14, 1],
         });
