@@ -561,11 +561,11 @@ fn host_text(plan: &Plan, a: &Activity) -> String {
     }
 }
 
-fn participants_cell(plan: &Plan, a: &Activity) -> String {
+fn participants_cell(a: &Activity) -> String {
     let mut s = a.participants.count().to_string();
     let acc = a.accompanying_count();
     if acc > 0 {
-        s.push_str(&format!(" + {acc} {}", t(plan.lang, "export.accompanying")));
+        s.push_str(&format!(" + {acc}"));
     }
     s
 }
@@ -598,7 +598,7 @@ fn activities_table(l: &mut Layout, plan: &Plan, limit: usize, size: f32) {
         t(lang, "export.activity"),
         t(lang, "export.kind"),
         t(lang, "export.dates"),
-        t(lang, "export.participants"),
+        t(lang, "export.participants-accompanying"),
         t(lang, "export.host"),
     ];
     let mut rows: Vec<Vec<String>> = plan
@@ -611,7 +611,7 @@ fn activities_table(l: &mut Layout, plan: &Plan, limit: usize, size: f32) {
                 activity_name(a),
                 kind(lang, a.kind),
                 dates(a.start, a.end),
-                participants_cell(plan, a),
+                participants_cell(a),
                 host_text(plan, a),
             ]
         })
@@ -838,11 +838,11 @@ fn activity_details(l: &mut Layout, plan: &Plan, a: &Activity, size: f32) {
     );
     let mut lines = vec![
         format!(
-            "{}: {} ({} {})",
+            "{}: {} ({}: {})",
             t(lang, "export.dates"),
             dates(a.start, a.end),
-            a.days(),
-            t(lang, "export.days").to_lowercase()
+            t(lang, "export.days").to_lowercase(),
+            a.days()
         ),
         format!(
             "{}: {}",
@@ -1088,14 +1088,14 @@ pub fn full_plan(plan: &Plan) -> Result<Vec<u8>, ExportError> {
                 .unwrap_or_default();
             l.para(
                 &format!(
-                    "{} — {}, {}: {} ({}; {} {})",
+                    "{} — {}, {}: {} ({}; {}: {})",
                     v.id,
                     v.host.name,
                     v.host.country.as_str(),
                     dates(v.start, v.end),
                     r(lang, "export.visit-prepares", &[("activity", prepares)]),
-                    v.persons.count(),
-                    t(lang, "export.participants").to_lowercase()
+                    t(lang, "export.participants").to_lowercase(),
+                    v.persons.count()
                 ),
                 size,
             );
