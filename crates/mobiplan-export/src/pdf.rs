@@ -817,13 +817,14 @@ fn people_text(plan: &Plan, a: &Activity) -> String {
         .iter()
         .map(|acc| match acc.who {
             AccompanyingWho::Person(i) => plan.project.people[i].name.clone(),
-            AccompanyingWho::Counted { count, .. } => count.to_string(),
+            AccompanyingWho::Counted { count, .. } => format!("+{count}"),
         })
         .collect();
     if !acc.is_empty() {
         s.push_str(&format!(
-            "; {}: {}",
-            t(lang, "export.mobility.accompanying"),
+            "; {} ({}): {}",
+            t(lang, "web.label.accompanying"),
+            a.accompanying_count(),
             acc.join(", ")
         ));
     }
