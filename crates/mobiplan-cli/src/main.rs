@@ -61,6 +61,10 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse()
 }
 
+fn parse_export_format(s: &str) -> Result<mobiplan_export::Format, String> {
+    s.parse()
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web application (SQLite in the data directory; PostgreSQL when DATABASE_URL is set).
@@ -96,6 +100,34 @@ enum Command {
         /// Also list, under each line, the rulebook values used with their source and confidence.
         #[arg(long)]
         explain: bool,
+    },
+    /// Write a document made from the project: the budget workbook, the one-page summary or
+    /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists.
+    /// The file is written even when the project has rule errors (exit status 1 then says so).
+    Export {
+        /// What to write: xlsx, pdf-summary, pdf-plan, ics, timeline-svg, mobility-csv,
+        /// mobility-xlsx or checklist.
+        #[arg(value_parser = parse_export_format)]
+        format: mobiplan_export::Format,
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        /// Where to write; "-" writes to standard output. Default: the project file's name with
+        /// the format's ending, in the current directory.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Language of the document: lv or en.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+        /// The agency's daily rates (a rate profile file); without it the budget is a range.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
+        /// Use this rulebook file instead of the one embedded for the project's call year.
+        #[arg(long, value_name = "FILE")]
+        rulebook: Option<PathBuf>,
+        /// The moment of the export (RFC 3339), instead of now: the calendar's time stamp, the
+        /// documents' date and the deadline check.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
     },
     /// List every rule with its values, source and confidence.
     Rules {
@@ -246,6 +278,72 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(exit(errors > 0))
         }
+        Command::Export {
+            format,
+            file,
+            out,
+            lang,
+            rates,
+            rulebook,
+            now,
+        } => {
+            let now = load::parse_now(now.as_deref())?;
+            let loaded = load::project(&file, rulebook.as_deref(), lang)?;
+            let profile = match &rates {
+                Some(path) => Some(load::profile(path, &loaded.rulebook, lang)?),
+                None => None,
+            };
+            let ev =
+                mobiplan_export::evaluate(&loaded.project, &loaded.rulebook, profile.as_ref(), now);
+            let bytes = mobiplan_export::export(
+                format,
+                &mobiplan_export::Plan {
+                    project: &loaded.project,
+                    rulebook: &loaded.rulebook,
+                    budget: &ev.budget,
+                    findings: &ev.findings,
+                    lang,
+                    now,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            let target = out.unwrap_or_else(|| default_export_path(&file, format));
+            if target.as_os_str() == "-" {
+                use std::io::Write;
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(&bytes).and_then(|_| stdout.flush());
+            } else {
+                std::fs::write(&target, &bytes)
+                    .map_err(|e| format!("--out {}: {e}", target.display()))?;
+                eprintln!(
+                    "{}",
+                    mobiplan_i18n::render(
+                        lang,
+                        "cli.export-written",
+                        &[
+                            ("file", target.display().to_string()),
+                            ("bytes", bytes.len().to_string())
+                        ]
+                    )
+                );
+            }
+            let errors = ev
+                .findings
+                .iter()
+                .filter(|f| f.severity == mobiplan_core::Severity::Error)
+                .count();
+            if errors > 0 {
+                eprintln!(
+                    "{}",
+                    mobiplan_i18n::render(
+                        lang,
+                        "cli.errors-only",
+                        &[("errors", errors.to_string())]
+                    )
+                );
+            }
+            Ok(exit(errors > 0))
+        }
         Command::Rules { year, common } => {
             let rb = load::rulebook(year, common.rulebook.as_deref(), common.lang)?;
             match common.format {
@@ -301,6 +399,15 @@ fn emit(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
+}
+
+/// `examples/sch.toml` + pdf-summary → `sch-pdf-summary.pdf` in the current directory.
+fn default_export_path(file: &std::path::Path, format: mobiplan_export::Format) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
+    PathBuf::from(format!("{stem}-{}{}", format.id(), format.extension()))
 }
 
 fn exit(errors: bool) -> ExitCode {

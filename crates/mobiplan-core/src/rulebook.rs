@@ -91,6 +91,14 @@ pub struct RoundData {
     pub start_to: Param<Date>,
 }
 
+/// Reporting obligations after the project ends (the calendar export dates them).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reporting {
+    /// The final report is due this many calendar days after the project's last day.
+    pub final_report_days: Param<u32>,
+}
+
 /// A rule's description and its parameters.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -386,6 +394,7 @@ struct RulebookFile {
     sources: BTreeMap<String, Source>,
     countries: Countries,
     rounds: BTreeMap<String, RoundData>,
+    reporting: Reporting,
     rules: Rules,
     funding: Funding,
 }
@@ -424,6 +433,7 @@ pub struct Rulebook {
     pub sources: BTreeMap<String, Source>,
     pub countries: Countries,
     pub rounds: BTreeMap<u8, Round>,
+    pub reporting: Reporting,
     pub rules: Rules,
     pub funding: Funding,
     params: Vec<ParamInfo>,
@@ -683,6 +693,7 @@ impl Rulebook {
             sources: file.sources,
             countries: file.countries,
             rounds,
+            reporting: file.reporting,
             rules: file.rules,
             funding: file.funding,
             params,

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::handlers::{activities, api, assets, projects, rates, visits};
+use crate::handlers::{activities, api, assets, exports, projects, rates, visits};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -55,6 +55,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/projects/{id}/visits/{vid}/delete",
             post(visits::visit_delete),
+        )
+        // Documents made from a project (mobiplan-export)
+        .route(
+            "/projects/{id}/export/{format}",
+            get(exports::export_document),
         )
         // Agency rate profiles
         .route("/rates", get(rates::rates_list).post(rates::rates_create))

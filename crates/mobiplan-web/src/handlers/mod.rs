@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod api;
 pub mod assets;
+pub mod exports;
 pub mod projects;
 pub mod rates;
 pub mod visits;

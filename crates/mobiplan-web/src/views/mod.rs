@@ -1,4 +1,5 @@
 pub mod activity;
+pub mod exports;
 pub mod layout;
 pub mod pages;
 pub mod partials;

@@ -335,6 +335,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             }
                         }
                     }
+                    (crate::views::exports::downloads(lang, id, ev))
                     li {
                         h2 { (t(lang, "web.section.files")) }
                         ul {
@@ -557,6 +558,7 @@ pub fn budget_page(lang: Lang, project_id: &str, doc: &ProjectFile, eval: &Evalu
             Some(b) => (budget_panel(lang, b, &currency, None)),
             None => (findings_panel(lang, project_id, eval, None)),
         }
+        (crate::views::exports::timeline(lang, eval))
     }
 }
 
