@@ -31,6 +31,8 @@
 //! Timestamps are `TEXT` (RFC 3339, UTC) on SQLite and `TIMESTAMPTZ` on PostgreSQL; integers
 //! are `INTEGER` / `BIGINT`.
 
+mod accounts;
+mod backup;
 mod config;
 mod error;
 mod migrations;
@@ -42,6 +44,11 @@ use serde::Serialize;
 #[cfg(doc)]
 use mobiplan_core::project::file::ProjectFile;
 
+pub use accounts::{
+    Credentials, HistoryEntry, Invitation, Member, Membership, NewOrganisation, NewUser,
+    Organisation, ProjectGrant, Role, SessionRecord, Share, ShareAccess, User, normalise_email,
+};
+pub use backup::{restore_sqlite, verify_sqlite_backup};
 pub use config::StoreConfig;
 pub use error::{CurrentDocument, Result, StoreError};
 pub use store::Store;

@@ -3,6 +3,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::i18n::{Lang, t};
+use crate::views::accounts::csrf_field;
 
 pub const CSS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".css");
 pub const JS_PATH: &str = concat!("/assets/app-", env!("CARGO_PKG_VERSION"), ".js");
@@ -17,6 +18,7 @@ pub struct Page<'a> {
 
 pub fn page(p: Page<'_>) -> Markup {
     let lang = p.lang;
+    let actor = crate::access::current_actor();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -24,6 +26,7 @@ pub fn page(p: Page<'_>) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (p.title) " — mobiplan" }
+                meta name="csrf-token" content=(crate::access::csrf_token());
                 link rel="stylesheet" href=(CSS_PATH);
                 script src=(JS_PATH) defer {}
             }
@@ -37,8 +40,18 @@ pub fn page(p: Page<'_>) -> Markup {
                         nav aria-label=(t(lang, "web.nav")) {
                             a href="/" { (t(lang, "web.projects")) }
                             a href="/rates" { (t(lang, "web.rates")) }
+                            @if let Some(a) = &actor {
+                                a href="/account" { (a.user.email) }
+                            }
+                        }
+                        @if actor.is_some() {
+                            form.logout method="post" action="/logout" {
+                                (csrf_field())
+                                button type="submit" { (t(lang, "web.acc.logout")) }
+                            }
                         }
                         form.lang method="post" action="/lang" {
+                            (csrf_field())
                             input type="hidden" name="back" value=(p.path);
                             @for l in Lang::ALL {
                                 @if l == lang {
