@@ -721,3 +721,30 @@ async fn pages_carry_the_security_headers_and_no_inline_script() {
         assert!(!body.contains(" style=\""), "{path}: inline style");
     }
 }
+
+#[test]
+fn the_openapi_document_describes_every_api_route() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json")).unwrap();
+    let spec: Value = serde_json::from_str(&text).unwrap();
+    for r in ROUTES
+        .iter()
+        .filter(|r| r.path.starts_with("/api/") && r.path != "/api/openapi.json")
+    {
+        let op = &spec["paths"][r.path][r.method.to_ascii_lowercase()];
+        assert!(
+            op.is_object(),
+            "{} {} is not in openapi.json",
+            r.method,
+            r.path
+        );
+        if !matches!(r.access, Access::Public) {
+            assert!(
+                op["responses"]["401"].is_object(),
+                "{} {}: no 401",
+                r.method,
+                r.path
+            );
+        }
+    }
+}
