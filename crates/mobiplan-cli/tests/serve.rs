@@ -789,3 +789,57 @@ async fn a_backup_taken_while_saves_run_restores_every_acknowledged_save() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.sqlite"));
 }
+
+/// `mobiplan user add` refuses a short password and a malformed organisation ID, naming the
+/// field, and then a second user with the same e-mail.
+#[test]
+fn user_add_names_the_field_it_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let add = |email: &str, oid: &str, password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+            .args([
+                "user",
+                "add",
+                email,
+                "--name",
+                "Anna",
+                "--org-name",
+                "Skola",
+            ])
+            .args([
+                "--oid",
+                oid,
+                "--country",
+                "LV",
+                "--town",
+                "Rīga",
+                "--data-dir",
+            ])
+            .arg(&data)
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("a@skola.lv", "E10000001", "short");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    let out = add("a@skola.lv", "X1", PASSWORD);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("oid"));
+    let out = add("a@skola.lv", "E10000001", PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add("A@skola.lv", "E10000002", PASSWORD);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
