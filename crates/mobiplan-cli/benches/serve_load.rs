@@ -54,7 +54,103 @@ impl Drop for Server {
     }
 }
 
+const OWNER: &str = "load@skola.lv";
+const PASSWORD: &str = "load test passphrase";
+
+/// The first owner, by `mobiplan user add` (the password on standard input).
+fn add_owner(data_dir: &Path) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .args([
+            "user",
+            "add",
+            OWNER,
+            "--name",
+            "Load",
+            "--org-name",
+            "Load school",
+        ])
+        .args([
+            "--oid",
+            "E10000001",
+            "--country",
+            "LV",
+            "--town",
+            "Rīga",
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the mobiplan binary starts");
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    assert!(child.wait().unwrap().success(), "mobiplan user add");
+}
+
+fn cookie_of(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+fn csrf_of(html: &str) -> String {
+    let key = "name=\"csrf-token\" content=\"";
+    let at = html.find(key).expect("a CSRF token") + key.len();
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// A client logged in as the owner: the session cookie and the CSRF token on every request.
+async fn logged_in(base: &str, pool: usize) -> reqwest::Client {
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = plain.get(format!("{base}/login")).send().await.unwrap();
+    let anon = cookie_of(&page, "mobiplan_csrf");
+    let token = csrf_of(&page.text().await.unwrap());
+    let res = plain
+        .post(format!("{base}/login"))
+        .header("cookie", format!("mobiplan_csrf={anon}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "_csrf={token}&email={}&password={}",
+            OWNER.replace('@', "%40"),
+            PASSWORD.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "login");
+    let cookie = format!("mobiplan_session={}", cookie_of(&res, "mobiplan_session"));
+    let account = plain
+        .get(format!("{base}/account"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&account.text().await.unwrap());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().unwrap());
+    headers.insert("x-csrf-token", csrf.parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .pool_max_idle_per_host(pool)
+        .build()
+        .unwrap()
+}
+
 fn start_server(data_dir: &Path) -> Server {
+    if !data_dir.join("mobiplan.sqlite").exists() {
+        add_owner(data_dir);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -265,10 +361,7 @@ fn loadavg() -> String {
 }
 
 async fn run(base: String, clients: usize, phase: Duration) {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients + MIXED_PROBES)
-        .build()
-        .unwrap();
+    let client = logged_in(&base, clients + MIXED_PROBES).await;
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sch-riga-school.toml"),
     )

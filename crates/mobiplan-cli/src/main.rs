@@ -76,6 +76,28 @@ enum Command {
         #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
         data_dir: PathBuf,
     },
+    /// Accounts: add a user (the first owner too), set a password.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Write a consistent snapshot of the SQLite database (safe while the server runs).
+    Backup {
+        /// The backup file to create (must not exist).
+        file: PathBuf,
+        /// Where the SQLite database lives.
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop the server first). The replaced
+    /// database is kept beside it.
+    Restore {
+        /// The backup file (checked before anything is replaced).
+        file: PathBuf,
+        /// Where the SQLite database lives.
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
     /// Check a project file against every rule of its call year.
     Check {
         /// The project file (.toml, or .json).
@@ -166,6 +188,74 @@ enum Command {
     About,
 }
 
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a user; the password is read from the first line of standard input. Without
+    /// --org, a new organisation is created with the user as its owner (the first owner when
+    /// there is no user yet).
+    Add {
+        email: String,
+        /// The user's name as colleagues know it.
+        #[arg(long)]
+        name: String,
+        /// An existing organisation's id (from its page's address, /orgs/ID).
+        #[arg(long, value_name = "ID", conflicts_with_all = ["org_name", "oid", "country", "town"])]
+        org: Option<String>,
+        /// The role in the existing organisation: owner, editor or viewer.
+        #[arg(long, default_value = "editor", requires = "org")]
+        role: String,
+        /// The new organisation's name.
+        #[arg(long, required_unless_present = "org")]
+        org_name: Option<String>,
+        /// The new organisation's Erasmus+ organisation ID (E and 8 digits).
+        #[arg(long, required_unless_present = "org")]
+        oid: Option<String>,
+        /// The new organisation's country (two letters).
+        #[arg(long, required_unless_present = "org")]
+        country: Option<String>,
+        /// The new organisation's town.
+        #[arg(long, required_unless_present = "org")]
+        town: Option<String>,
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// Set a user's password (read from standard input) and end the user's sessions.
+    Password {
+        email: String,
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+}
+
+/// The first line of standard input (a password; piped so that it is not shown).
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (shown as you type; pipe it in to hide it): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("password: cannot read standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn web_config(data_dir: PathBuf) -> mobiplan_web::Config {
+    mobiplan_web::Config {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir,
+        database_url: std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty()),
+    }
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
+    tokio::runtime::Runtime::new()
+        .map_err(|e| e.to_string())?
+        .block_on(f)
+}
+
 fn about() -> String {
     format!("mobiplan {}", version_text())
 }
@@ -215,6 +305,63 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 data_dir,
                 database_url,
             }))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { action } => {
+            let message = match action {
+                UserAction::Add {
+                    email,
+                    name,
+                    org,
+                    role,
+                    org_name,
+                    oid,
+                    country,
+                    town,
+                    data_dir,
+                } => {
+                    let choice = match org {
+                        Some(id) => mobiplan_web::admin::OrgChoice::Existing {
+                            id,
+                            role: mobiplan_web::Role::parse(&role).ok_or_else(|| {
+                                format!("--role: '{role}' is not owner, editor or viewer")
+                            })?,
+                        },
+                        None => mobiplan_web::admin::OrgChoice::New {
+                            name: org_name.unwrap_or_default(),
+                            oid: oid.unwrap_or_default(),
+                            country: country.unwrap_or_default().to_uppercase(),
+                            town: town.unwrap_or_default(),
+                        },
+                    };
+                    let password = read_password()?;
+                    let config = web_config(data_dir);
+                    block_on(mobiplan_web::admin::add_user(
+                        &config, &email, &name, &password, &choice,
+                    ))?
+                }
+                UserAction::Password { email, data_dir } => {
+                    let password = read_password()?;
+                    let config = web_config(data_dir);
+                    block_on(mobiplan_web::admin::set_password(
+                        &config, &email, &password,
+                    ))?
+                }
+            };
+            println!("{message}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { file, data_dir } => {
+            let config = web_config(data_dir);
+            println!("{}", block_on(mobiplan_web::admin::backup(&config, &file))?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { file, data_dir } => {
+            let config = web_config(data_dir);
+            println!(
+                "{}",
+                block_on(mobiplan_web::admin::restore(&config, &file))?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { file, common, now } => {

@@ -231,8 +231,9 @@ async fn crash_while_saving(data_dir: &Path, database_url: Option<&str>) {
     } else {
         "SQLite"
     };
-    let client = reqwest::Client::new();
+    add_owner(data_dir, database_url);
     let mut server = Server::start(data_dir, database_url);
+    let client = log_in(&server).await;
 
     let doc = example();
     let res = client
@@ -413,6 +414,123 @@ async fn drop_postgres(url: &str, name: &str) {
 
 // --- start-up refusals -----------------------------------------------------------------------
 
+const OWNER: &str = "owner@skola.lv";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// `mobiplan user add` for the first owner, the password on standard input.
+fn add_owner(data_dir: &Path, database_url: Option<&str>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mobiplan"));
+    cmd.args([
+        "user",
+        "add",
+        OWNER,
+        "--name",
+        "Anna",
+        "--org-name",
+        "Skola",
+    ])
+    .args([
+        "--oid",
+        "E10000001",
+        "--country",
+        "lv",
+        "--town",
+        "Rīga",
+        "--data-dir",
+    ])
+    .arg(data_dir)
+    .env_remove("DATABASE_URL")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    if let Some(url) = database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    let mut child = cmd.spawn().expect("the binary starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{PASSWORD}").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(OWNER));
+}
+
+/// The value of cookie `name` in a response's Set-Cookie headers.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn csrf_of(html: &str) -> String {
+    let key = "name=\"csrf-token\" content=\"";
+    let at = html.find(key).expect("a CSRF token") + key.len();
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// Logs in as the owner; the client sends the session cookie and the CSRF token.
+async fn log_in(server: &Server) -> reqwest::Client {
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = plain.get(server.url("/login")).send().await.unwrap();
+    let anon = set_cookie(&page, "mobiplan_csrf").expect("a CSRF cookie");
+    let token = csrf_of(&page.text().await.unwrap());
+    let res = plain
+        .post(server.url("/login"))
+        .header("cookie", format!("mobiplan_csrf={anon}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "_csrf={token}&email={}&password={}",
+            OWNER.replace('@', "%40"),
+            PASSWORD.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "login");
+    let session = set_cookie(&res, "mobiplan_session").expect("a session cookie");
+    let cookie = format!("mobiplan_session={session}");
+    let account = plain
+        .get(server.url("/account"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.status(), 200);
+    let csrf = csrf_of(&account.text().await.unwrap());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().unwrap());
+    headers.insert("x-csrf-token", csrf.parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_accounts() {
+    let out = serve_refused(&["--listen", "0.0.0.0:0"], None, Duration::from_secs(10));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("without accounts") && stderr.contains("mobiplan user add"),
+        "says why and what to do: {stderr}"
+    );
+}
+
 /// Runs `mobiplan serve` with `args` (and `DATABASE_URL` if given), expecting it to exit on
 /// its own within `within`.
 fn serve_refused(args: &[&str], database_url: Option<&str>, within: Duration) -> Output {
@@ -535,4 +653,188 @@ fn serve_refuses_a_database_url_that_is_not_postgres() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("postgres://"), "{stderr}");
     assert!(!stderr.contains("secret"), "{stderr}");
+}
+
+/// `mobiplan backup` of a server's SQLite database while writers stream saves, then
+/// `mobiplan restore` into a fresh data directory: the restored database passes the
+/// integrity check and holds every save acknowledged before the backup started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_saves_run_restores_every_acknowledged_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_owner(&data, None);
+    let server = Server::start(&data, None);
+    let client = log_in(&server).await;
+    let doc = example();
+    let res = client
+        .post(server.url("/api/projects"))
+        .json(&doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let s = Arc::new(Stream::default());
+    s.latest.store(1, Ordering::SeqCst);
+    let url = server.url(&format!("/api/projects/{id}"));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|_| {
+            tokio::spawn(writer(
+                client.clone(),
+                url.clone(),
+                doc.clone(),
+                Arc::clone(&s),
+            ))
+        })
+        .collect();
+    let t = Instant::now();
+    while s.acks.lock().unwrap().len() < 20 {
+        assert!(
+            t.elapsed() < MAX_STREAM,
+            "the writers do not get saves through"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let acked_before: Vec<i64> = s.acks.lock().unwrap().clone();
+    let file = dir.path().join("backup.sqlite");
+    let backup = {
+        let data = data.clone();
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+                .arg("backup")
+                .arg(&file)
+                .arg("--data-dir")
+                .arg(&data)
+                .env_remove("DATABASE_URL")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    let saves_during_backup = s.acks.lock().unwrap().len() - acked_before.len();
+    s.stop.store(true, Ordering::SeqCst);
+    for w in writers {
+        w.await.expect("a writer failed");
+    }
+    drop(server);
+    assert!(
+        backup.status.success(),
+        "backup: {}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("integrity check: ok"));
+    eprintln!(
+        "{} saves acknowledged before the backup, {saves_during_backup} while it ran",
+        acked_before.len()
+    );
+
+    let restored = dir.path().join("restored");
+    let out = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .arg("restore")
+        .arg(&file)
+        .arg("--data-dir")
+        .arg(&restored)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::open(StoreConfig::Sqlite(restored))
+        .await
+        .expect("the restored database opens");
+    store
+        .integrity_check()
+        .await
+        .expect("the restored database is intact");
+    for &v in &acked_before {
+        let saved = store
+            .project_version(&id, v)
+            .await
+            .unwrap_or_else(|e| panic!("acknowledged version {v} is not in the backup: {e}"));
+        assert_eq!(saved.project.title, title(v), "version {v}");
+    }
+    let current = store.get_project(&id).await.unwrap();
+    assert!(current.version >= *acked_before.iter().max().unwrap());
+    assert!(
+        store.credentials(OWNER).await.unwrap().is_some(),
+        "the accounts are in the backup"
+    );
+    store.close().await;
+
+    // A restore never takes a broken file.
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .arg("restore")
+        .arg(&junk)
+        .arg("--data-dir")
+        .arg(dir.path().join("other"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("junk.sqlite"));
+}
+
+/// `mobiplan user add` refuses a short password and a malformed organisation ID, naming the
+/// field, and then a second user with the same e-mail.
+#[test]
+fn user_add_names_the_field_it_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let add = |email: &str, oid: &str, password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+            .args([
+                "user",
+                "add",
+                email,
+                "--name",
+                "Anna",
+                "--org-name",
+                "Skola",
+            ])
+            .args([
+                "--oid",
+                oid,
+                "--country",
+                "LV",
+                "--town",
+                "Rīga",
+                "--data-dir",
+            ])
+            .arg(&data)
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("a@skola.lv", "E10000001", "short");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    let out = add("a@skola.lv", "X1", PASSWORD);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("oid"));
+    let out = add("a@skola.lv", "E10000001", PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add("A@skola.lv", "E10000002", PASSWORD);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
 }

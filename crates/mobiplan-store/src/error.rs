@@ -28,6 +28,11 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
 
+    /// Something that must be unique already exists (a user's e-mail; an owner at first-run
+    /// setup). The message says what.
+    #[error("{0}")]
+    Exists(String),
+
     /// `PRAGMA integrity_check` (or `foreign_key_check`) on the SQLite file found a problem;
     /// the message lists what it reported.
     #[error("the database failed its integrity check: {0}")]

@@ -25,12 +25,26 @@
 //!                   created_at, updated_at,
 //!                   rate_profile_id → rate_profiles ON DELETE SET NULL)
 //! project_versions (project_id → projects ON DELETE CASCADE, version, document JSON,
-//!                   rate_profile_id, saved_at; PK (project_id, version))
+//!                   rate_profile_id, saved_at, saved_by → users; PK (project_id, version))
+//! organisations    (id PK, name, oid, country, town, created_at)
+//! users            (id PK, email UNIQUE (lower case), name, password_hash, created_at)
+//! memberships      (user_id → users, org_id → organisations, role owner|editor|viewer)
+//! sessions         (token_hash PK, user_id → users, csrf_token, created_at, last_seen_at)
+//! invitations      (token_hash PK, org_id, role, created_by, created_at, expires_at,
+//!                   used_at, used_by)
+//! project_shares   (project_id → projects, user_id → users, access read|edit)
 //! ```
+//!
+//! Projects and rate profiles have an `org_id` (→ organisations); those from before accounts
+//! have none until the first owner's setup adopts them. Authorization itself is the web
+//! layer's; the store answers its questions ([`Store::project_grant`],
+//! [`Store::list_projects_for`], …).
 //!
 //! Timestamps are `TEXT` (RFC 3339, UTC) on SQLite and `TIMESTAMPTZ` on PostgreSQL; integers
 //! are `INTEGER` / `BIGINT`.
 
+mod accounts;
+mod backup;
 mod config;
 mod error;
 mod migrations;
@@ -42,6 +56,11 @@ use serde::Serialize;
 #[cfg(doc)]
 use mobiplan_core::project::file::ProjectFile;
 
+pub use accounts::{
+    Credentials, HistoryEntry, Invitation, Member, Membership, NewOrganisation, NewUser,
+    Organisation, ProjectGrant, Role, SessionRecord, Share, ShareAccess, User, normalise_email,
+};
+pub use backup::{restore_sqlite, verify_sqlite_backup};
 pub use config::StoreConfig;
 pub use error::{CurrentDocument, Result, StoreError};
 pub use store::Store;

@@ -96,6 +96,118 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             );
         ",
     },
+    Migration {
+        version: 3,
+        description: "accounts, sharing and the authors of versions",
+        sqlite: "
+            CREATE TABLE organisations (
+                id          TEXT PRIMARY KEY NOT NULL,
+                name        TEXT NOT NULL,
+                oid         TEXT NOT NULL,
+                country     TEXT NOT NULL,
+                town        TEXT NOT NULL,
+                created_at  TEXT NOT NULL
+            );
+            CREATE TABLE users (
+                id             TEXT PRIMARY KEY NOT NULL,
+                email          TEXT NOT NULL UNIQUE,
+                name           TEXT NOT NULL,
+                password_hash  TEXT NOT NULL,
+                created_at     TEXT NOT NULL
+            );
+            CREATE TABLE memberships (
+                user_id  TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                org_id   TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                role     TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+                PRIMARY KEY (user_id, org_id)
+            );
+            CREATE INDEX memberships_org_id ON memberships (org_id);
+            CREATE TABLE sessions (
+                token_hash    TEXT PRIMARY KEY NOT NULL,
+                user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                csrf_token    TEXT NOT NULL,
+                created_at    TEXT NOT NULL,
+                last_seen_at  TEXT NOT NULL
+            );
+            CREATE INDEX sessions_user_id ON sessions (user_id);
+            CREATE TABLE invitations (
+                token_hash  TEXT PRIMARY KEY NOT NULL,
+                org_id      TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                role        TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+                created_by  TEXT REFERENCES users (id) ON DELETE SET NULL,
+                created_at  TEXT NOT NULL,
+                expires_at  TEXT NOT NULL,
+                used_at     TEXT,
+                used_by     TEXT REFERENCES users (id) ON DELETE SET NULL
+            );
+            CREATE TABLE project_shares (
+                project_id  TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                access      TEXT NOT NULL CHECK (access IN ('read', 'edit')),
+                PRIMARY KEY (project_id, user_id)
+            );
+            CREATE INDEX project_shares_user_id ON project_shares (user_id);
+            ALTER TABLE projects ADD COLUMN org_id TEXT REFERENCES organisations (id) ON DELETE CASCADE;
+            CREATE INDEX projects_org_id ON projects (org_id);
+            ALTER TABLE rate_profiles ADD COLUMN org_id TEXT REFERENCES organisations (id) ON DELETE CASCADE;
+            CREATE INDEX rate_profiles_org_id ON rate_profiles (org_id);
+            ALTER TABLE project_versions ADD COLUMN saved_by TEXT REFERENCES users (id) ON DELETE SET NULL;
+        ",
+        postgres: "
+            CREATE TABLE organisations (
+                id          TEXT PRIMARY KEY,
+                name        TEXT NOT NULL,
+                oid         TEXT NOT NULL,
+                country     TEXT NOT NULL,
+                town        TEXT NOT NULL,
+                created_at  TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE users (
+                id             TEXT PRIMARY KEY,
+                email          TEXT NOT NULL UNIQUE,
+                name           TEXT NOT NULL,
+                password_hash  TEXT NOT NULL,
+                created_at     TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE memberships (
+                user_id  TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                org_id   TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                role     TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+                PRIMARY KEY (user_id, org_id)
+            );
+            CREATE INDEX memberships_org_id ON memberships (org_id);
+            CREATE TABLE sessions (
+                token_hash    TEXT PRIMARY KEY,
+                user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                csrf_token    TEXT NOT NULL,
+                created_at    TIMESTAMPTZ NOT NULL,
+                last_seen_at  TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX sessions_user_id ON sessions (user_id);
+            CREATE TABLE invitations (
+                token_hash  TEXT PRIMARY KEY,
+                org_id      TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+                role        TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+                created_by  TEXT REFERENCES users (id) ON DELETE SET NULL,
+                created_at  TIMESTAMPTZ NOT NULL,
+                expires_at  TIMESTAMPTZ NOT NULL,
+                used_at     TIMESTAMPTZ,
+                used_by     TEXT REFERENCES users (id) ON DELETE SET NULL
+            );
+            CREATE TABLE project_shares (
+                project_id  TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                access      TEXT NOT NULL CHECK (access IN ('read', 'edit')),
+                PRIMARY KEY (project_id, user_id)
+            );
+            CREATE INDEX project_shares_user_id ON project_shares (user_id);
+            ALTER TABLE projects ADD COLUMN org_id TEXT REFERENCES organisations (id) ON DELETE CASCADE;
+            CREATE INDEX projects_org_id ON projects (org_id);
+            ALTER TABLE rate_profiles ADD COLUMN org_id TEXT REFERENCES organisations (id) ON DELETE CASCADE;
+            CREATE INDEX rate_profiles_org_id ON rate_profiles (org_id);
+            ALTER TABLE project_versions ADD COLUMN saved_by TEXT REFERENCES users (id) ON DELETE SET NULL;
+        ",
+    },
 ];
 
 /// The newest schema version this program knows.

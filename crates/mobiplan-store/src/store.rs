@@ -85,7 +85,7 @@ pub(crate) fn now() -> DateTime<Utc> {
 
 /// A new id: 12 characters of `[A-Za-z0-9_-]` (72 random bits) from the operating system's
 /// generator.
-fn new_id() -> Result<String> {
+pub(crate) fn new_id() -> Result<String> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| {
@@ -100,13 +100,13 @@ fn new_id() -> Result<String> {
 }
 
 /// The JSON text stored for a project.
-fn project_json(doc: &ProjectFile) -> Result<String> {
+pub(crate) fn project_json(doc: &ProjectFile) -> Result<String> {
     serde_json::to_string(doc)
         .map_err(|e| StoreError::Invalid(format!("the project cannot be written as JSON: {e}")))
 }
 
 /// Reads a stored project document.
-fn read_project(id: &str, version: i64, text: &str) -> Result<ProjectFile> {
+pub(crate) fn read_project(id: &str, version: i64, text: &str) -> Result<ProjectFile> {
     serde_json::from_str(text).map_err(|e| {
         StoreError::Invalid(format!(
             "the stored project {id} (version {version}) does not read as a project document: {e}"
@@ -135,7 +135,7 @@ fn profile_name(name: &str, profile: &RateProfile) -> Result<String> {
 }
 
 #[derive(sqlx::FromRow)]
-struct ProjectRow {
+pub(crate) struct ProjectRow {
     id: String,
     version: i64,
     document: String,
@@ -154,13 +154,14 @@ impl ProjectRow {
     }
 }
 
-const PROJECT_ROW: &str = "SELECT id, version, document, updated_at FROM projects WHERE id = $1";
+pub(crate) const PROJECT_ROW: &str =
+    "SELECT id, version, document, updated_at FROM projects WHERE id = $1";
 
 /// Copies the project's current row into `project_versions` (inside the write transaction
 /// that produced it).
-const KEEP_VERSION: &str = "
-    INSERT INTO project_versions (project_id, version, document, rate_profile_id, saved_at)
-    SELECT id, version, document, rate_profile_id, updated_at FROM projects WHERE id = $1";
+pub(crate) const KEEP_VERSION: &str = "
+    INSERT INTO project_versions (project_id, version, document, rate_profile_id, saved_at, saved_by)
+    SELECT id, version, document, rate_profile_id, updated_at, $2 FROM projects WHERE id = $1";
 
 const RATE_PROFILE_ROW: &str = "
     SELECT id, name, version, document, created_at, updated_at FROM rate_profiles WHERE id = $1";
@@ -168,7 +169,7 @@ const RATE_PROFILE_ROW: &str = "
 /// Mobiplan's storage of projects and rate profiles. Cheap to share (`Arc<Store>`); every
 /// method takes `&self` and may be called from many tasks at once.
 pub struct Store {
-    backend: Backend,
+    pub(crate) backend: Backend,
 }
 
 impl Store {
@@ -254,8 +255,29 @@ impl Store {
         })
     }
 
-    /// Stores a new project, at version 1, under a new random id.
+    /// Stores a new project, at version 1, under a new random id, in no organisation: only
+    /// the first owner's setup adopts such projects (data from before accounts). The web
+    /// application creates projects with [`Store::create_project_in`].
     pub async fn create_project(&self, doc: &ProjectFile) -> Result<Stored<ProjectFile>> {
+        self.create_project_owned(None, None, doc).await
+    }
+
+    /// Stores a new project of organisation `org_id`, at version 1, created by user `by`.
+    pub async fn create_project_in(
+        &self,
+        org_id: &str,
+        by: Option<&str>,
+        doc: &ProjectFile,
+    ) -> Result<Stored<ProjectFile>> {
+        self.create_project_owned(Some(org_id), by, doc).await
+    }
+
+    async fn create_project_owned(
+        &self,
+        org_id: Option<&str>,
+        by: Option<&str>,
+        doc: &ProjectFile,
+    ) -> Result<Stored<ProjectFile>> {
         let id = new_id()?;
         let json = project_json(doc)?;
         let at = now();
@@ -263,8 +285,8 @@ impl Store {
             let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO projects
-                 (id, title, field, call_year, document, version, created_at, updated_at, rate_profile_id)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $6, NULL)",
+                 (id, title, field, call_year, document, version, created_at, updated_at, rate_profile_id, org_id)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $6, NULL, $7)",
             )
             .bind(&id)
             .bind(&doc.project.title)
@@ -272,9 +294,10 @@ impl Store {
             .bind(i64::from(doc.project.call_year))
             .bind(&json)
             .bind(at)
+            .bind(org_id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(KEEP_VERSION).bind(&id).execute(&mut *tx).await?;
+            sqlx::query(KEEP_VERSION).bind(&id).bind(by).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(Stored {
@@ -304,6 +327,17 @@ impl Store {
         doc: &ProjectFile,
         expected_version: i64,
     ) -> Result<Stored<ProjectFile>> {
+        self.save_project_by(id, doc, expected_version, None).await
+    }
+
+    /// [`Store::save_project`], recording user `by` as the author of the new version.
+    pub async fn save_project_by(
+        &self,
+        id: &str,
+        doc: &ProjectFile,
+        expected_version: i64,
+        by: Option<&str>,
+    ) -> Result<Stored<ProjectFile>> {
         let json = project_json(doc)?;
         let at = now();
         dispatch!(&self.backend, pool => {
@@ -330,7 +364,7 @@ impl Store {
                 drop(tx);
                 return Err(project_conflict(current)?);
             }
-            sqlx::query(KEEP_VERSION).bind(id).execute(&mut *tx).await?;
+            sqlx::query(KEEP_VERSION).bind(id).bind(by).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(Stored {
@@ -411,13 +445,28 @@ impl Store {
         profile_id: Option<&str>,
         expected_version: i64,
     ) -> Result<Stored<ProjectFile>> {
+        self.set_project_rate_profile_by(id, profile_id, expected_version, None)
+            .await
+    }
+
+    /// [`Store::set_project_rate_profile`] by user `by`. A profile of another organisation
+    /// than the project's counts as not existing.
+    pub async fn set_project_rate_profile_by(
+        &self,
+        id: &str,
+        profile_id: Option<&str>,
+        expected_version: i64,
+        by: Option<&str>,
+    ) -> Result<Stored<ProjectFile>> {
         let at = now();
         let row: ProjectRow = dispatch!(&self.backend, pool => {
             let mut tx = pool.begin_write().await?;
             let updated = sqlx::query(
                 "UPDATE projects SET rate_profile_id = $1, version = version + 1, updated_at = $2
                  WHERE id = $3 AND version = $4
-                   AND ($1 IS NULL OR EXISTS (SELECT 1 FROM rate_profiles WHERE id = $1))",
+                   AND ($1 IS NULL OR EXISTS (
+                       SELECT 1 FROM rate_profiles r
+                       WHERE r.id = $1 AND r.org_id IS NOT DISTINCT FROM projects.org_id))",
             )
             .bind(profile_id)
             .bind(at)
@@ -436,7 +485,7 @@ impl Store {
                     other => project_conflict(other)?,
                 });
             }
-            sqlx::query(KEEP_VERSION).bind(id).execute(&mut *tx).await?;
+            sqlx::query(KEEP_VERSION).bind(id).bind(by).execute(&mut *tx).await?;
             tx.commit().await?;
             current.ok_or(StoreError::NotFound)?
         });
@@ -464,19 +513,40 @@ impl Store {
         name: &str,
         toml_text: &str,
     ) -> Result<StoredRateProfile> {
+        self.create_rate_profile_owned(None, name, toml_text).await
+    }
+
+    /// [`Store::create_rate_profile`] for organisation `org_id` (only its projects can use it).
+    pub async fn create_rate_profile_in(
+        &self,
+        org_id: &str,
+        name: &str,
+        toml_text: &str,
+    ) -> Result<StoredRateProfile> {
+        self.create_rate_profile_owned(Some(org_id), name, toml_text)
+            .await
+    }
+
+    async fn create_rate_profile_owned(
+        &self,
+        org_id: Option<&str>,
+        name: &str,
+        toml_text: &str,
+    ) -> Result<StoredRateProfile> {
         let profile = check_rate_profile(toml_text)?;
         let name = profile_name(name, &profile)?;
         let id = new_id()?;
         let at = now();
         dispatch!(&self.backend, pool => {
             sqlx::query(
-                "INSERT INTO rate_profiles (id, name, document, version, created_at, updated_at)
-                 VALUES ($1, $2, $3, 1, $4, $4)",
+                "INSERT INTO rate_profiles (id, name, document, version, created_at, updated_at, org_id)
+                 VALUES ($1, $2, $3, 1, $4, $4, $5)",
             )
             .bind(&id)
             .bind(&name)
             .bind(toml_text)
             .bind(at)
+            .bind(org_id)
             .execute(pool)
             .await?;
         });

@@ -559,7 +559,8 @@ mod cases {
                 .collect::<Vec<_>>(),
             [
                 (1, "rate profiles"),
-                (2, "projects and their saved versions")
+                (2, "projects and their saved versions"),
+                (3, "accounts, sharing and the authors of versions"),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);

@@ -5,6 +5,8 @@
 // 3. Confirmation for destructive buttons (data-confirm).
 (function () {
   "use strict";
+  // The session's CSRF token, from the page (every state-changing request must carry it).
+  function csrfToken() { var m = document.querySelector('meta[name="csrf-token"]'); return m ? m.getAttribute("content") : ""; }
   var DELAY = 700, RETRY_MAX = 30000;
 
   function statusOf(form) { return form.querySelector(".save-status"); }
@@ -55,7 +57,7 @@
       inFlight = true; pending = false;
       say(form, text("savingText"));
       var body = new URLSearchParams(pairs());
-      fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json", "X-CSRF-Token": csrfToken() }, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { return { status: r.status, json: j }; }); })
         .then(function (res) {
           inFlight = false;

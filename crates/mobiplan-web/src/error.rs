@@ -21,6 +21,16 @@ pub enum WebError {
     /// 409: the project changed since the version the request started from.
     #[error("conflict")]
     Conflict { current_version: i64 },
+    /// 401: not logged in (the API; pages redirect to the login instead).
+    #[error("not logged in")]
+    Unauthorized,
+    /// 403: logged in but not allowed (a viewer writing, a wrong CSRF token); the text says
+    /// which.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 429: too many failed logins; the text says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// 500: the database or another internal failure (logged with its cause).
     #[error("internal error")]
     Internal(String),
@@ -34,6 +44,10 @@ impl From<StoreError> for WebError {
                 current_version, ..
             } => WebError::Conflict { current_version },
             StoreError::Invalid(m) => WebError::Invalid(vec![("document".into(), m)]),
+            StoreError::Exists(m) => WebError::BadRequest {
+                field: "email".into(),
+                message: m,
+            },
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -46,6 +60,9 @@ impl WebError {
             WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +91,13 @@ impl WebError {
                     format!("current version is {current_version}"),
                 )],
             ),
+            WebError::Unauthorized => (
+                "unauthorized",
+                "log in first: POST /login, then send the session cookie and the X-CSRF-Token header".into(),
+                vec![],
+            ),
+            WebError::Forbidden(m) => ("forbidden", m.clone(), vec![]),
+            WebError::TooManyRequests(m) => ("too-many-requests", m.clone(), vec![]),
             WebError::Internal(_) => (
                 "internal",
                 "something went wrong on the server; nothing was changed".into(),

@@ -34,6 +34,21 @@ fn from_accept_language(parts: &Parts) -> Option<Lang> {
         .find_map(|l| l.split('-').next().and_then(|p| p.parse().ok()))
 }
 
+/// The language of a request from its headers (for the middleware, before extractors).
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    let cookie = crate::auth::cookie(headers, COOKIE).and_then(|v| v.parse().ok());
+    cookie
+        .or_else(|| {
+            let value = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+            value
+                .split(',')
+                .filter_map(|l| l.split(';').next())
+                .map(|l| l.trim().to_ascii_lowercase())
+                .find_map(|l| l.split('-').next().and_then(|p| p.parse().ok()))
+        })
+        .unwrap_or_default()
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
     type Rejection = std::convert::Infallible;
 

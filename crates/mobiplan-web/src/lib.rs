@@ -4,6 +4,9 @@
 //! Only this crate knows HTML and HTTP; it asks the core for findings and budgets and the store
 //! for documents.
 
+mod access;
+pub mod admin;
+pub mod auth;
 mod error;
 mod eval;
 mod forms;
@@ -16,7 +19,9 @@ mod views;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub use routes::router;
+pub use access::{Access, Need};
+pub use mobiplan_store::Role;
+pub use routes::{ROUTES, RouteInfo, router};
 pub use state::AppState;
 
 /// How to run the server.
@@ -31,6 +36,17 @@ pub struct Config {
 /// Opens the store (creating and migrating it), binds, and serves until the process ends.
 pub async fn serve(config: Config) -> Result<(), String> {
     let state = AppState::open(&config).await?;
+    // Anyone who reaches the first-run setup page becomes the owner: on an address other
+    // machines can reach, the first owner must exist before the server starts.
+    if !config.listen.ip().is_loopback() && !state.has_users().await.map_err(|e| e.to_string())? {
+        return Err(format!(
+            "mobiplan will not serve {} without accounts: anyone reaching it could make \
+             themselves the owner. Create the first owner first:\n  \
+             mobiplan user add EMAIL --name NAME --org-name ORG --oid E10000000 --country LV --town TOWN\n\
+             (the password is read from standard input), or set up on 127.0.0.1 first.",
+            config.listen
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -1,97 +1,127 @@
-//! Every route in one place, grouped by page.
+//! Every route in one table: method, path, who may use it ([`Access`]) and the handler. The
+//! router is built from the table and [`ROUTES`] lists it, so that the authorization layer
+//! ([`crate::access::guard`]) and the authorization-matrix test see every route — a route
+//! cannot be added without saying who may use it.
+//!
+//! Path parameters carry authorization: `{id}` is always a project, `{pid}` a rate profile,
+//! `{org}` an organisation.
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, on};
+use mobiplan_store::Role;
 
-use crate::handlers::{activities, api, assets, exports, projects, rates, visits};
+use crate::access::{Access, Need};
+use crate::handlers::{
+    accounts, activities, api, assets, exports, history, projects, rates, visits,
+};
 use crate::state::AppState;
 
+/// One declared route.
+#[derive(Clone, Copy, Debug)]
+pub struct RouteInfo {
+    /// `GET`, `POST`, `PUT` or `DELETE` (a `GET` route also answers `HEAD`).
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:expr => $handler:path, $access:expr; )*) => {
+        /// Every route of the application.
+        pub const ROUTES: &[RouteInfo] = &[
+            $( RouteInfo { method: stringify!($method), path: $path, access: $access }, )*
+        ];
+
+        fn add_routes(router: Router<AppState>) -> Router<AppState> {
+            router $( .route($path, on(MethodFilter::$method, $handler)) )*
+        }
+    };
+}
+
+use Access::{Org, Project, Public, RateProfile, Setup, User};
+use Need::{Delete, Edit, Read, Share};
+
+route_table! {
+    // Accounts
+    GET "/login" => accounts::login_page, Public;
+    POST "/login" => accounts::login, Public;
+    POST "/logout" => accounts::logout, User;
+    POST "/logout-everywhere" => accounts::logout_everywhere, User;
+    GET "/setup" => accounts::setup_page, Setup;
+    POST "/setup" => accounts::setup, Setup;
+    GET "/account" => accounts::account_page, User;
+    GET "/invite/{token}" => accounts::invitation_page, Public;
+    POST "/invite/{token}" => accounts::invitation_accept, Public;
+    GET "/orgs/{org}" => accounts::org_page, Org(Role::Viewer);
+    POST "/orgs/{org}/invitations" => accounts::invitation_create, Org(Role::Owner);
+    POST "/orgs/{org}/members/{uid}" => accounts::member_update, Org(Role::Owner);
+    // Projects
+    GET "/" => projects::project_list, User;
+    GET "/projects/new" => projects::project_new, User;
+    POST "/projects" => projects::project_create, User;
+    POST "/projects/import" => projects::project_import, User;
+    GET "/projects/{id}" => projects::project_show, Project(Read);
+    GET "/projects/{id}/details" => projects::details_edit, Project(Read);
+    POST "/projects/{id}/details" => projects::details_save, Project(Edit);
+    GET "/projects/{id}/people" => projects::people_edit, Project(Read);
+    POST "/projects/{id}/people" => projects::people_save, Project(Edit);
+    GET "/projects/{id}/budget" => projects::budget_show, Project(Read);
+    GET "/projects/{id}/checks" => projects::checks_show, Project(Read);
+    POST "/projects/{id}/rates" => projects::rates_select, Project(Edit);
+    GET "/projects/{id}/export.toml" => projects::export_toml, Project(Read);
+    GET "/projects/{id}/export.json" => projects::export_json, Project(Read);
+    POST "/projects/{id}/delete" => projects::project_delete, Project(Delete);
+    // Documents made from a project (mobiplan-export)
+    GET "/projects/{id}/export/{format}" => exports::export_document, Project(Read);
+    // Sharing and history
+    GET "/projects/{id}/sharing" => accounts::sharing_page, Project(Share);
+    POST "/projects/{id}/sharing" => accounts::share_add, Project(Share);
+    POST "/projects/{id}/sharing/{uid}/delete" => accounts::share_remove, Project(Share);
+    GET "/projects/{id}/history" => history::history_page, Project(Read);
+    GET "/projects/{id}/history/{v}" => history::version_page, Project(Read);
+    POST "/projects/{id}/history/{v}/restore" => history::restore, Project(Edit);
+    // Activities
+    GET "/projects/{id}/activities/new" => activities::activity_new, Project(Read);
+    POST "/projects/{id}/activities" => activities::activity_create, Project(Edit);
+    GET "/projects/{id}/activities/{aid}" => activities::activity_edit, Project(Read);
+    POST "/projects/{id}/activities/{aid}" => activities::activity_save, Project(Edit);
+    POST "/projects/{id}/activities/{aid}/delete" => activities::activity_delete, Project(Edit);
+    // Preparatory visits
+    GET "/projects/{id}/visits/new" => visits::visit_new, Project(Read);
+    POST "/projects/{id}/visits" => visits::visit_create, Project(Edit);
+    GET "/projects/{id}/visits/{vid}" => visits::visit_edit, Project(Read);
+    POST "/projects/{id}/visits/{vid}" => visits::visit_save, Project(Edit);
+    POST "/projects/{id}/visits/{vid}/delete" => visits::visit_delete, Project(Edit);
+    // Agency rate profiles
+    GET "/rates" => rates::rates_list, User;
+    POST "/rates" => rates::rates_create, User;
+    GET "/rates/new" => rates::rates_new, User;
+    GET "/rates/{pid}" => rates::rates_edit, RateProfile(Read);
+    POST "/rates/{pid}" => rates::rates_save, RateProfile(Edit);
+    // Language switch and assets
+    POST "/lang" => projects::lang_set, Public;
+    GET "/assets/{file}" => assets::asset, Public;
+    // JSON API (documented in /api/openapi.json)
+    GET "/api/openapi.json" => api::openapi, Public;
+    GET "/api/projects" => api::projects_list, User;
+    POST "/api/projects" => api::project_create, User;
+    GET "/api/projects/{id}" => api::project_get, Project(Read);
+    PUT "/api/projects/{id}" => api::project_put, Project(Edit);
+    DELETE "/api/projects/{id}" => api::project_delete, Project(Delete);
+    GET "/api/projects/{id}/evaluation" => api::project_evaluation, Project(Read);
+    GET "/api/projects/{id}/history" => api::project_history, Project(Read);
+    POST "/api/evaluate" => api::evaluate_document, User;
+    GET "/api/places" => api::places, User;
+    GET "/api/distance" => api::distance, User;
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        // Projects
-        .route("/", get(projects::project_list))
-        .route("/projects/new", get(projects::project_new))
-        .route("/projects", post(projects::project_create))
-        .route("/projects/import", post(projects::project_import))
-        .route("/projects/{id}", get(projects::project_show))
-        .route(
-            "/projects/{id}/details",
-            get(projects::details_edit).post(projects::details_save),
-        )
-        .route(
-            "/projects/{id}/people",
-            get(projects::people_edit).post(projects::people_save),
-        )
-        .route("/projects/{id}/budget", get(projects::budget_show))
-        .route("/projects/{id}/checks", get(projects::checks_show))
-        .route("/projects/{id}/rates", post(projects::rates_select))
-        .route("/projects/{id}/export.toml", get(projects::export_toml))
-        .route("/projects/{id}/export.json", get(projects::export_json))
-        .route("/projects/{id}/delete", post(projects::project_delete))
-        // Activities
-        .route(
-            "/projects/{id}/activities/new",
-            get(activities::activity_new),
-        )
-        .route(
-            "/projects/{id}/activities",
-            post(activities::activity_create),
-        )
-        .route(
-            "/projects/{id}/activities/{aid}",
-            get(activities::activity_edit).post(activities::activity_save),
-        )
-        .route(
-            "/projects/{id}/activities/{aid}/delete",
-            post(activities::activity_delete),
-        )
-        // Preparatory visits
-        .route("/projects/{id}/visits/new", get(visits::visit_new))
-        .route("/projects/{id}/visits", post(visits::visit_create))
-        .route(
-            "/projects/{id}/visits/{vid}",
-            get(visits::visit_edit).post(visits::visit_save),
-        )
-        .route(
-            "/projects/{id}/visits/{vid}/delete",
-            post(visits::visit_delete),
-        )
-        // Documents made from a project (mobiplan-export)
-        .route(
-            "/projects/{id}/export/{format}",
-            get(exports::export_document),
-        )
-        // Agency rate profiles
-        .route("/rates", get(rates::rates_list).post(rates::rates_create))
-        .route("/rates/new", get(rates::rates_new))
-        .route(
-            "/rates/{pid}",
-            get(rates::rates_edit).post(rates::rates_save),
-        )
-        // Language switch and assets
-        .route("/lang", post(projects::lang_set))
-        .route(assets::css_path(), get(assets::css))
-        .route(assets::js_path(), get(assets::js))
-        // JSON API (documented in /api/openapi.json)
-        .route("/api/openapi.json", get(api::openapi))
-        .route(
-            "/api/projects",
-            get(api::projects_list).post(api::project_create),
-        )
-        .route(
-            "/api/projects/{id}",
-            get(api::project_get)
-                .put(api::project_put)
-                .delete(api::project_delete),
-        )
-        .route(
-            "/api/projects/{id}/evaluation",
-            get(api::project_evaluation),
-        )
-        .route("/api/evaluate", post(api::evaluate_document))
-        .route("/api/places", get(api::places))
-        .route("/api/distance", get(api::distance))
+    add_routes(Router::new())
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::access::guard,
+        ))
         .with_state(state)
 }
 
@@ -104,4 +134,67 @@ async fn fallback(
         return crate::error::WebError::NotFound.into_response();
     }
     crate::handlers::error_page(lang, crate::error::WebError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_name_what_authorization_checks() {
+        for r in ROUTES {
+            let needs = |p: &str| r.path.contains(p);
+            match r.access {
+                Access::Project(_) => assert!(needs("{id}"), "{} {}", r.method, r.path),
+                Access::RateProfile(_) => assert!(needs("{pid}"), "{} {}", r.method, r.path),
+                Access::Org(_) => assert!(needs("{org}"), "{} {}", r.method, r.path),
+                _ => {}
+            }
+            // A project, profile or organisation in the path is always checked.
+            if needs("{id}") {
+                assert!(
+                    matches!(r.access, Access::Project(_)),
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+            }
+            if needs("{pid}") {
+                assert!(
+                    matches!(r.access, Access::RateProfile(_)),
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+            }
+            if needs("{org}") {
+                assert!(
+                    matches!(r.access, Access::Org(_)),
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+            }
+            // Changing a project always needs more than reading it.
+            if let Access::Project(need) = r.access
+                && r.method != "GET"
+            {
+                assert!(need > Need::Read, "{} {}", r.method, r.path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_route_is_declared_once() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.path == b.path),
+                    "{} {} twice",
+                    a.method,
+                    a.path
+                );
+            }
+        }
+    }
 }

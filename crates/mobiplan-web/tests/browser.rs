@@ -331,6 +331,9 @@ where
         browsers.push(Browser::launch(&tools, &format!("{story}-{i}"), *js).await);
     }
     let clients: Vec<Client> = browsers.iter().map(|b| b.client.clone()).collect();
+    for c in &clients {
+        log_in(c, &app).await;
+    }
     let outcome = tokio::spawn(tokio::time::timeout(STORY_TIMEOUT, run(app, clients))).await;
     let failed = !matches!(outcome, Ok(Ok(())));
     if failed {
@@ -404,6 +407,15 @@ async fn find(c: &Client, css: &str) -> Element {
             .await,
         css,
     )
+}
+
+/// Logs the browser in as the app's first owner, through the login form.
+async fn log_in(c: &Client, app: &App) {
+    must(c.goto(&app.url("/login")).await, "open the login page");
+    type_text(c, "#email", support::OWNER).await;
+    type_text(c, "#password", support::PASSWORD).await;
+    click(c, "main form[action='/login'] button[type=submit]").await;
+    wait_for_page(c, "the projects list after logging in", |p| p == "/").await;
 }
 
 async fn click(c: &Client, css: &str) {

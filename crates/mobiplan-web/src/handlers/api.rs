@@ -39,20 +39,29 @@ fn stored_json(s: &mobiplan_store::Stored<ProjectFile>) -> Value {
 }
 
 pub async fn projects_list(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
-    let list = state.store.list_projects().await?;
+    let actor = crate::access::actor()?;
+    let list = state.store.list_projects_for(&actor.user.id).await?;
     Ok(Json(json!({ "projects": list })))
+}
+
+#[derive(Deserialize)]
+pub struct OrgQuery {
+    org: Option<String>,
 }
 
 pub async fn project_create(
     State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<OrgQuery>,
     body: Bytes,
 ) -> Result<Response, WebError> {
+    let (org, by) = crate::access::create_in(q.org.as_deref(), lang)?;
     let text = std::str::from_utf8(&body).map_err(|_| WebError::BadRequest {
         field: "body".into(),
         message: "not UTF-8".into(),
     })?;
     let doc = document(text, "")?;
-    let stored = state.store.create_project(&doc).await?;
+    let stored = state.store.create_project_in(&org, Some(&by), &doc).await?;
     Ok((StatusCode::CREATED, Json(stored_json(&stored))).into_response())
 }
 
@@ -85,7 +94,11 @@ pub async fn project_put(
         message: "missing".into(),
     })?;
     let doc = document(&doc_value.to_string(), "document.")?;
-    let stored = state.store.save_project(&id, &doc, version).await?;
+    let by = crate::access::current_user_id();
+    let stored = state
+        .store
+        .save_project_by(&id, &doc, version, by.as_deref())
+        .await?;
     Ok(Json(stored_json(&stored)))
 }
 
@@ -95,6 +108,24 @@ pub async fn project_delete(
 ) -> Result<StatusCode, WebError> {
     state.store.delete_project(&id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/projects/{id}/history`: every version, the newest first, with who saved it, when
+/// and what changed.
+pub async fn project_history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WebError> {
+    let history = super::history::history_with_changes(&state, &id).await?;
+    Ok(Json(json!({
+        "versions": history.iter().map(|(e, c)| json!({
+            "version": e.version,
+            "saved_at": e.saved_at,
+            "saved_by": e.saved_by.as_ref().map(|u| json!({"email": u.email, "name": u.name})),
+            "rate_profile_id": e.rate_profile_id,
+            "changes": c,
+        })).collect::<Vec<_>>(),
+    })))
 }
 
 #[derive(Deserialize)]

@@ -33,6 +33,19 @@ pub fn js_path() -> &'static str {
     PATH.get_or_init(|| path_of(APP_JS, "js"))
 }
 
+/// `/assets/{file}`: one route for both files, so the route table can name it with a fixed
+/// pattern; only the current hashed names exist (an old address is a plain 404).
+pub async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let path = format!("/assets/{file}");
+    if path == css_path() {
+        css().await
+    } else if path == js_path() {
+        js().await
+    } else {
+        crate::error::WebError::NotFound.into_response()
+    }
+}
+
 pub async fn css() -> Response {
     (
         [

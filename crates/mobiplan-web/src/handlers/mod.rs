@@ -1,10 +1,12 @@
 //! Request handlers, grouped by page. Shared here: rendering a page, content negotiation for
 //! autosave, and the versioned save with section-level merge.
 
+pub mod accounts;
 pub mod activities;
 pub mod api;
 pub mod assets;
 pub mod exports;
+pub mod history;
 pub mod projects;
 pub mod rates;
 pub mod visits;
@@ -44,6 +46,8 @@ pub fn error_page(lang: Lang, err: WebError) -> Response {
     }
     let (title, text) = match &err {
         WebError::NotFound => (t(lang, "web.not-found"), t(lang, "web.not-found-text")),
+        WebError::Forbidden(text) => (t(lang, "web.forbidden"), text.clone()),
+        WebError::TooManyRequests(text) => (t(lang, "web.too-many"), text.clone()),
         WebError::Internal(_) => (t(lang, "web.internal"), t(lang, "web.internal-text")),
         other => (t(lang, "web.bad-request"), other.to_string()),
     };
@@ -54,6 +58,15 @@ pub fn error_page(lang: Lang, err: WebError) -> Response {
         "/",
         crate::views::pages::message_page(lang, &title, &text),
     )
+}
+
+/// An error as JSON for the API, as a page otherwise.
+pub fn respond_error(lang: Lang, api: bool, err: WebError) -> Response {
+    if api {
+        err.into_response()
+    } else {
+        error_page(lang, err)
+    }
 }
 
 /// The autosave script asks for JSON; a plain form post gets HTML.
@@ -137,7 +150,12 @@ pub async fn save_with_merge(
         }
         let mut doc = current.document.clone();
         apply(&mut doc);
-        match state.store.save_project(id, &doc, current.version).await {
+        let by = crate::access::current_user_id();
+        match state
+            .store
+            .save_project_by(id, &doc, current.version, by.as_deref())
+            .await
+        {
             Ok(stored) => return Ok(Saved { stored, merged }),
             Err(StoreError::Conflict { .. }) => {
                 // Someone saved in between: look again.

@@ -18,7 +18,11 @@ use crate::state::AppState;
 use crate::views::pages;
 
 pub async fn project_list(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
-    let list = match state.store.list_projects().await {
+    let actor = match crate::access::actor() {
+        Ok(a) => a,
+        Err(e) => return error_page(lang, e),
+    };
+    let list = match state.store.list_projects_for(&actor.user.id).await {
         Ok(l) => l,
         Err(e) => return error_page(lang, e.into()),
     };
@@ -55,6 +59,10 @@ pub async fn project_create(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
+    let (org, by) = match crate::access::create_in(form.get("org"), lang) {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, e),
+    };
     let (doc, errors) = forms::read_new_project(&form);
     if !errors.is_empty() {
         return html(
@@ -65,7 +73,7 @@ pub async fn project_create(
             pages::new_project_page(lang, Some(&doc), &errors),
         );
     }
-    match state.store.create_project(&doc).await {
+    match state.store.create_project_in(&org, Some(&by), &doc).await {
         Ok(stored) => see_other(&format!("/projects/{}", stored.id)),
         Err(e) => error_page(lang, e.into()),
     }
@@ -83,7 +91,7 @@ pub async fn project_show(
     let eval = evaluate_stored(&state, &stored).await;
     let profiles: Vec<(String, String)> = state
         .store
-        .list_rate_profiles()
+        .rate_profiles_for_project(&id)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -461,7 +469,12 @@ pub async fn project_import(
     mut multipart: Multipart,
 ) -> Response {
     let mut upload: Option<(String, Vec<u8>)> = None;
+    let mut org_field: Option<String> = None;
     while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("org") {
+            org_field = field.text().await.ok().filter(|t| !t.trim().is_empty());
+            continue;
+        }
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("project.toml").to_owned();
             match field.bytes().await {
@@ -487,8 +500,12 @@ pub async fn project_import(
             },
         );
     };
+    let (org, by) = match crate::access::create_in(org_field.as_deref(), lang) {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, e),
+    };
     match parse_upload(&name, &bytes) {
-        Ok(doc) => match state.store.create_project(&doc).await {
+        Ok(doc) => match state.store.create_project_in(&org, Some(&by), &doc).await {
             Ok(stored) => see_other(&format!("/projects/{}", stored.id)),
             Err(e) => error_page(lang, e.into()),
         },
@@ -532,7 +549,12 @@ pub async fn rates_select(
     let profile = form.get("profile").map(str::to_owned);
     match state
         .store
-        .set_project_rate_profile(&id, profile.as_deref(), version)
+        .set_project_rate_profile_by(
+            &id,
+            profile.as_deref(),
+            version,
+            crate::access::current_user_id().as_deref(),
+        )
         .await
     {
         Ok(_) => see_other(&format!("/projects/{id}")),

@@ -22,7 +22,11 @@ use crate::views::pages::label_of;
 use crate::views::partials::{Errors, Input, cell, error_summary, input, select, text_input};
 
 pub async fn rates_list(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
-    let list = match state.store.list_rate_profiles().await {
+    let actor = match crate::access::actor() {
+        Ok(a) => a,
+        Err(e) => return error_page(lang, e),
+    };
+    let list = match state.store.list_rate_profiles_for(&actor.user.id).await {
         Ok(l) => l,
         Err(e) => return error_page(lang, e.into()),
     };
@@ -68,6 +72,8 @@ fn profile_form(
         @if let Some(n) = notice { div.notice role="status" { (n) } }
         (error_summary(lang, errors, &|n| rate_label(lang, n)))
         form method="post" action=(action) novalidate {
+            (crate::views::accounts::csrf_field())
+            @if version.is_none() { (crate::views::accounts::org_choice(lang)) }
             @if let Some(v) = version { input type="hidden" name="version" value=(v); }
             (text_input("name", t(lang, "web.label.profile_name"), profile.map(|p| p.profile.name.clone()).unwrap_or_default(), &e))
             (select("call_year", t(lang, "web.label.call_year"), &years, &profile.map(|p| p.profile.call_year).unwrap_or(rb.call_year()).to_string(), &e))
@@ -210,6 +216,14 @@ pub async fn rates_new(ReqLang(lang): ReqLang) -> Response {
 
 async fn save(state: &AppState, lang: Lang, body: Bytes, existing: Option<String>) -> Response {
     let form = FormData::parse(&body);
+    // Where a new profile goes is decided first: who may not create learns that at once.
+    let new_in = match &existing {
+        None => match crate::access::create_in(form.get("org"), lang) {
+            Ok((org, _)) => Some(org),
+            Err(e) => return error_page(lang, e),
+        },
+        Some(_) => None,
+    };
     let rb = match rulebook_for(&form) {
         Ok(rb) => rb,
         Err(e) => {
@@ -247,11 +261,14 @@ async fn save(state: &AppState, lang: Lang, body: Bytes, existing: Option<String
         Err(e) => return error_page(lang, crate::error::WebError::Internal(e.to_string())),
     };
     let result = match &existing {
-        None => state
-            .store
-            .create_rate_profile(&profile.profile.name, &text)
-            .await
-            .map(|p| p.id),
+        None => {
+            let org = new_in.unwrap_or_default();
+            state
+                .store
+                .create_rate_profile_in(&org, &profile.profile.name, &text)
+                .await
+                .map(|p| p.id)
+        }
         Some(id) => state
             .store
             .save_rate_profile(id, &profile.profile.name, &text, version.unwrap_or(0))

@@ -127,6 +127,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
         div.columns {
             div.main-col {
                 form method="post" action=(v.action) data-autosave[a.is_some() && v.eval.is_some()] novalidate {
+                    (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(v.version);
                     input type="hidden" name="kind" value=(kind.id());
                     (input(Input { name: "title", label: t(lang, "web.label.activity_title"), value: a.and_then(|a| a.title.clone()).unwrap_or_default(), kind: "text", hint: None, attrs: "" }, &e))
@@ -247,6 +248,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                 @if let Some(a) = a {
                     @if v.eval.is_some() {
                         form.inline method="post" action={"/projects/" (v.project_id) "/activities/" (a.id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
+                            (crate::views::accounts::csrf_field())
                             input type="hidden" name="version" value=(v.version);
                             button.danger type="submit" { (t(lang, "web.delete")) }
                         }

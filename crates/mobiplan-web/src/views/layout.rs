@@ -4,6 +4,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::handlers::assets::{css_path, js_path};
 use crate::i18n::{Lang, t};
+use crate::views::accounts::csrf_field;
 
 pub struct Page<'a> {
     pub lang: Lang,
@@ -15,6 +16,7 @@ pub struct Page<'a> {
 
 pub fn page(p: Page<'_>) -> Markup {
     let lang = p.lang;
+    let actor = crate::access::current_actor();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -22,6 +24,7 @@ pub fn page(p: Page<'_>) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (p.title) " — mobiplan" }
+                meta name="csrf-token" content=(crate::access::csrf_token());
                 link rel="stylesheet" href=(css_path());
                 script src=(js_path()) defer {}
             }
@@ -35,8 +38,18 @@ pub fn page(p: Page<'_>) -> Markup {
                         nav aria-label=(t(lang, "web.nav")) {
                             a href="/" { (t(lang, "web.projects")) }
                             a href="/rates" { (t(lang, "web.rates")) }
+                            @if let Some(a) = &actor {
+                                a href="/account" { (a.user.email) }
+                            }
+                        }
+                        @if actor.is_some() {
+                            form.logout method="post" action="/logout" {
+                                (csrf_field())
+                                button type="submit" { (t(lang, "web.acc.logout")) }
+                            }
                         }
                         form.lang method="post" action="/lang" {
+                            (csrf_field())
                             input type="hidden" name="back" value=(p.path);
                             @for l in Lang::ALL {
                                 @if l == lang {

@@ -1,3 +1,4 @@
+pub mod accounts;
 pub mod activity;
 pub mod exports;
 pub mod layout;

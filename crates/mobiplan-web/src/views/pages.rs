@@ -80,6 +80,8 @@ pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup
         section {
             h2 { (t(lang, "web.import")) }
             form method="post" action="/projects/import" enctype="multipart/form-data" {
+                (crate::views::accounts::csrf_field())
+                (crate::views::accounts::org_choice(lang))
                 div.field {
                     label for="file" { (t(lang, "web.import-file")) }
                     p.hint { (t(lang, "web.import-hint")) }
@@ -168,7 +170,8 @@ pub fn details_form(
     html! {
         (error_summary(lang, errors, &|n| label_of(lang, n)))
         form method="post" action=(action) data-autosave[version.is_some()] novalidate {
-            @if let Some(v) = version { input type="hidden" name="version" value=(v); }
+            (crate::views::accounts::csrf_field())
+            @if let Some(v) = version { input type="hidden" name="version" value=(v); } @else { (crate::views::accounts::org_choice(lang)) }
             fieldset {
                 legend { (t(lang, "web.section.project")) }
                 (text_input("title", t(lang, "web.label.title"), p.map(|p| p.title.clone()).unwrap_or_default(), &e))
@@ -314,6 +317,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                         ul {
                             li.task {
                                 form.inline method="post" action={"/projects/" (id) "/rates"} {
+                                    (crate::views::accounts::csrf_field())
                                     input type="hidden" name="version" value=(v.stored.version);
                                     label for="profile" { (t(lang, "web.label.profile")) }
                                     select #profile name="profile" {
@@ -341,8 +345,11 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                         ul {
                             li.task { a href={"/projects/" (id) "/export.toml"} download { (t(lang, "web.export-toml")) } }
                             li.task { a href={"/projects/" (id) "/export.json"} download { (t(lang, "web.export-json")) } }
+                            li.task { a href={"/projects/" (id) "/history"} { (t(lang, "web.hist.title")) } }
+                            li.task { a href={"/projects/" (id) "/sharing"} { (t(lang, "web.acc.sharing")) } }
                             li.task {
                                 form.inline method="post" action={"/projects/" (id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
+                                    (crate::views::accounts::csrf_field())
                                     button.danger type="submit" { (t(lang, "web.delete-project")) }
                                 }
                             }
@@ -380,6 +387,7 @@ pub fn people_form(
         p.hint { (t(lang, "web.hint.people")) }
         (error_summary(lang, errors, &|n| label_of(lang, n)))
         form method="post" action={"/projects/" (project_id) "/people"} data-autosave novalidate {
+            (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(version);
             table.rows {
                 thead { tr {
@@ -503,6 +511,7 @@ pub fn visit_form(
         div.columns {
             div.main-col {
                 form method="post" action=(action) data-autosave[visit.is_some()] novalidate {
+                    (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(version);
                     (select("prepares", t(lang, "web.label.prepares"), &options, visit.map(|v| v.prepares.as_str()).unwrap_or(""), &e))
                     div.pair {
@@ -515,6 +524,7 @@ pub fn visit_form(
                 }
                 @if let Some(v) = visit {
                     form.inline method="post" action={"/projects/" (project_id) "/visits/" (v.id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
+                        (crate::views::accounts::csrf_field())
                         button.danger type="submit" { (t(lang, "web.delete")) }
                     }
                 }

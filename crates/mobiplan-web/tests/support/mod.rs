@@ -37,9 +37,21 @@ pub fn backends() -> Vec<Backend> {
 
 pub struct App {
     pub addr: SocketAddr,
+    /// Logged in as the owner of organisation `org` (after [`spawn_app`]); sends the CSRF
+    /// token with every request, as the pages and the script do.
     pub client: reqwest::Client,
+    pub state: mobiplan_web::AppState,
+    /// The server's clock: stands still until a test moves it.
+    pub clock: mobiplan_web::auth::ManualClock,
+    /// The first owner's organisation (empty after [`spawn_empty`]).
+    pub org: String,
     _dir: tempfile::TempDir,
 }
+
+/// The password of every user the tests create.
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The first owner's e-mail.
+pub const OWNER: &str = "owner@skola-a.lv";
 
 /// A database of its own for one test on the PostgreSQL server at `url`.
 async fn fresh_postgres(url: &str) -> String {
@@ -77,7 +89,8 @@ fn rand_suffix() -> u64 {
     (nanos % 1000) * 1000 + N.fetch_add(1, Ordering::Relaxed) % 1000
 }
 
-pub async fn spawn_app(backend: Backend) -> App {
+/// The app with no user yet (the first-run state), and a client that is not logged in.
+pub async fn spawn_empty(backend: Backend) -> App {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = match &backend {
         Backend::Sqlite => None,
@@ -88,25 +101,160 @@ pub async fn spawn_app(backend: Backend) -> App {
         data_dir: dir.path().to_path_buf(),
         database_url,
     };
-    let state = mobiplan_web::AppState::open(&config)
-        .await
-        .expect("the store opens");
+    let (clock, handle) = mobiplan_web::auth::Clock::manual(chrono::Utc::now());
+    let state = mobiplan_web::AppState::open_with(
+        &config,
+        clock,
+        mobiplan_web::auth::SecurityPolicy::default(),
+    )
+    .await
+    .expect("the store opens");
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let router = mobiplan_web::router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, mobiplan_web::router(state))
-            .await
-            .unwrap();
+        axum::serve(listener, router).await.unwrap();
     });
-    let client = reqwest::Client::builder()
+    App {
+        addr,
+        client: anonymous_client(),
+        state,
+        clock: handle,
+        org: String::new(),
+        _dir: dir,
+    }
+}
+
+/// A client with a cookie store that does not follow redirects.
+pub fn anonymous_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
-    App {
-        addr,
-        client,
-        _dir: dir,
+        .unwrap()
+}
+
+/// The app with a first owner ([`OWNER`]) of organisation "Skola A", logged in as `client`.
+pub async fn spawn_app(backend: Backend) -> App {
+    let mut app = spawn_empty(backend).await;
+    let (org, _) = app
+        .state
+        .store
+        .create_first_owner(
+            &mobiplan_store::NewOrganisation {
+                name: "Skola A",
+                oid: "E10000001",
+                country: "LV",
+                town: "Rīga",
+            },
+            &mobiplan_store::NewUser {
+                email: OWNER,
+                name: "Anna Owner",
+                password_hash: &password_hash(),
+            },
+        )
+        .await
+        .expect("the first owner");
+    app.org = org.id;
+    app.client = app.login(OWNER, PASSWORD).await;
+    app
+}
+
+/// The argon2id hash of [`PASSWORD`] (computed once: hashing is slow on purpose).
+pub fn password_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| mobiplan_web::auth::hash_password(PASSWORD).unwrap())
+        .clone()
+}
+
+/// The CSRF token of a page (its `<meta name="csrf-token">`).
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf-token\" content=\"")
+        .expect("the page has a CSRF token");
+    let rest = &html[at + "name=\"csrf-token\" content=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+impl App {
+    /// Logs in through the login form; the client then sends the session's CSRF token with
+    /// every request (as the pages and the script do).
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let plain = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = plain.get(self.url("/login")).send().await.unwrap();
+        let token = csrf_of(&page.text().await.unwrap());
+        let res = plain
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            303,
+            "login of {email}: {}",
+            res.text().await.unwrap()
+        );
+        let home = plain.get(self.url("/account")).send().await.unwrap();
+        assert_eq!(home.status(), 200, "logged in");
+        let token = csrf_of(&home.text().await.unwrap());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-csrf-token", token.parse().unwrap());
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A new organisation with a new owner; returns the organisation's id.
+    pub async fn add_org(&self, name: &str, owner_email: &str) -> String {
+        let (org, _) = self
+            .state
+            .store
+            .create_organisation_with_owner(
+                &mobiplan_store::NewOrganisation {
+                    name,
+                    oid: "E10000002",
+                    country: "EE",
+                    town: "Tartu",
+                },
+                &mobiplan_store::NewUser {
+                    email: owner_email,
+                    name: "Other Owner",
+                    password_hash: &password_hash(),
+                },
+            )
+            .await
+            .expect("another organisation");
+        org.id
+    }
+
+    /// A new user in `org` with `role`.
+    pub async fn add_member(&self, org: &str, email: &str, role: mobiplan_store::Role) {
+        self.state
+            .store
+            .create_user_in(
+                org,
+                role,
+                &mobiplan_store::NewUser {
+                    email,
+                    name: "Member",
+                    password_hash: &password_hash(),
+                },
+            )
+            .await
+            .expect("a member");
     }
 }
 

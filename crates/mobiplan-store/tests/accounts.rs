@@ -1,0 +1,343 @@
+//! Accounts in the store, the same cases against SQLite and (with `DATABASE_URL`) PostgreSQL:
+//! the first owner, memberships and roles, single-use invitations, shares and what each user
+//! may read, sessions, authors of versions, backups.
+
+mod common;
+
+macro_rules! suite {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::common::run(crate::common::Kind::Sqlite, concat!("sqlite::", stringify!($case)), crate::cases::$case).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::common::run(crate::common::Kind::Postgres, concat!("postgres::", stringify!($case)), crate::cases::$case).await
+                }
+            )*
+        }
+    };
+}
+
+suite!(
+    first_owner_once_and_adopts_old_projects,
+    invitations_are_single_use_and_expire,
+    shares_and_roles_decide_what_is_listed,
+    sessions_and_authors,
+    last_owner_stays,
+);
+
+mod cases {
+    use std::sync::Arc;
+
+    use chrono::{Duration, Utc};
+    use mobiplan_store::{NewOrganisation, NewUser, ProjectGrant, Role, ShareAccess, StoreError};
+
+    use crate::common::{Fixture, project};
+
+    fn org(name: &str) -> NewOrganisation<'_> {
+        NewOrganisation {
+            name,
+            oid: "E10000001",
+            country: "LV",
+            town: "Rīga",
+        }
+    }
+
+    fn user(email: &str) -> NewUser<'_> {
+        NewUser {
+            email,
+            name: "Name",
+            password_hash: "$argon2id$v=19$test",
+        }
+    }
+
+    pub async fn first_owner_once_and_adopts_old_projects(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let old = store
+            .create_project(&project("from before accounts"))
+            .await
+            .unwrap();
+        assert_eq!(store.count_users().await.unwrap(), 0);
+        let (o, u) = store
+            .create_first_owner(&org("A"), &user(" Anna@Skola.LV "))
+            .await
+            .unwrap();
+        assert_eq!(u.email, "anna@skola.lv", "e-mail addresses are normalised");
+        assert_eq!(
+            store.project_org(&old.id).await.unwrap().as_deref(),
+            Some(o.id.as_str())
+        );
+        let again = store.create_first_owner(&org("B"), &user("b@b.lv")).await;
+        assert!(matches!(again, Err(StoreError::Exists(_))), "{again:?}");
+        let dup = store
+            .create_organisation_with_owner(&org("C"), &user("ANNA@skola.lv"))
+            .await;
+        assert!(matches!(dup, Err(StoreError::Exists(_))), "{dup:?}");
+        assert_eq!(store.count_users().await.unwrap(), 1);
+        let creds = store.credentials("anna@SKOLA.lv").await.unwrap().unwrap();
+        assert_eq!(creds.id, u.id);
+        assert_eq!(store.memberships(&u.id).await.unwrap()[0].role, Role::Owner);
+        store.close().await;
+    }
+
+    pub async fn invitations_are_single_use_and_expire(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let (o, owner) = store
+            .create_first_owner(&org("A"), &user("a@a.lv"))
+            .await
+            .unwrap();
+        let now = Utc::now();
+        store
+            .create_invitation(
+                "hash-1",
+                &o.id,
+                Role::Viewer,
+                &owner.id,
+                now + Duration::days(7),
+            )
+            .await
+            .unwrap();
+        let inv = store.invitation("hash-1").await.unwrap().unwrap();
+        assert!(!inv.used);
+        assert_eq!(inv.role, Role::Viewer);
+        let joined = store
+            .accept_invitation("hash-1", None, Some(&user("v@a.lv")), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.role_in(&joined.id, &o.id).await.unwrap(),
+            Some(Role::Viewer)
+        );
+        let reuse = store
+            .accept_invitation("hash-1", None, Some(&user("w@a.lv")), now)
+            .await;
+        assert!(matches!(reuse, Err(StoreError::NotFound)), "{reuse:?}");
+        assert!(
+            store.user_by_email("w@a.lv").await.unwrap().is_none(),
+            "nothing of a refused use stays"
+        );
+        assert!(store.invitation("hash-1").await.unwrap().unwrap().used);
+
+        store
+            .create_invitation(
+                "hash-2",
+                &o.id,
+                Role::Editor,
+                &owner.id,
+                now + Duration::days(7),
+            )
+            .await
+            .unwrap();
+        let late = store
+            .accept_invitation("hash-2", Some(&joined.id), None, now + Duration::days(8))
+            .await;
+        assert!(matches!(late, Err(StoreError::NotFound)), "{late:?}");
+        // An existing member is raised, never lowered, by an invitation.
+        store
+            .accept_invitation("hash-2", Some(&joined.id), None, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.role_in(&joined.id, &o.id).await.unwrap(),
+            Some(Role::Editor)
+        );
+        store.close().await;
+    }
+
+    pub async fn shares_and_roles_decide_what_is_listed(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let (a, anna) = store
+            .create_first_owner(&org("A"), &user("a@a.lv"))
+            .await
+            .unwrap();
+        let (b, bob) = store
+            .create_organisation_with_owner(&org("B"), &user("b@b.ee"))
+            .await
+            .unwrap();
+        let pa = store
+            .create_project_in(&a.id, Some(&anna.id), &project("A's"))
+            .await
+            .unwrap();
+        let pb = store
+            .create_project_in(&b.id, Some(&bob.id), &project("B's"))
+            .await
+            .unwrap();
+        let ids = |l: Vec<mobiplan_store::ProjectSummary>| {
+            l.into_iter().map(|p| p.id).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(store.list_projects_for(&anna.id).await.unwrap()),
+            vec![pa.id.clone()]
+        );
+        assert_eq!(
+            store.project_grant(&anna.id, &pb.id).await.unwrap(),
+            ProjectGrant {
+                role: None,
+                share: None
+            }
+        );
+        store
+            .share_project(&pb.id, &anna.id, ShareAccess::Read)
+            .await
+            .unwrap();
+        store
+            .share_project(&pb.id, &anna.id, ShareAccess::Edit)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.project_grant(&anna.id, &pb.id).await.unwrap(),
+            ProjectGrant {
+                role: None,
+                share: Some(ShareAccess::Edit)
+            }
+        );
+        let mut listed = ids(store.list_projects_for(&anna.id).await.unwrap());
+        listed.sort();
+        let mut both = vec![pa.id.clone(), pb.id.clone()];
+        both.sort();
+        assert_eq!(listed, both);
+        assert_eq!(store.project_shares(&pb.id).await.unwrap().len(), 1);
+        store.unshare_project(&pb.id, &anna.id).await.unwrap();
+        assert_eq!(
+            ids(store.list_projects_for(&anna.id).await.unwrap()),
+            vec![pa.id.clone()]
+        );
+        assert!(matches!(
+            store.project_grant(&anna.id, "nope").await,
+            Err(StoreError::NotFound)
+        ));
+
+        // A rate profile serves only its organisation's projects.
+        let rates = crate::common::RATES;
+        let rb = store
+            .create_rate_profile_in(&b.id, "B", rates)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.rate_profile_org(&rb.id).await.unwrap().as_deref(),
+            Some(b.id.as_str())
+        );
+        let wrong = store
+            .set_project_rate_profile(&pa.id, Some(&rb.id), pa.version)
+            .await;
+        assert!(matches!(wrong, Err(StoreError::NotFound)), "{wrong:?}");
+        store
+            .set_project_rate_profile(&pb.id, Some(&rb.id), pb.version)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .list_rate_profiles_for(&anna.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store.list_rate_profiles_for(&bob.id).await.unwrap().len(),
+            1
+        );
+        store.close().await;
+    }
+
+    pub async fn sessions_and_authors(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let (a, anna) = store
+            .create_first_owner(&org("A"), &user("a@a.lv"))
+            .await
+            .unwrap();
+        let t0 = Utc::now();
+        store
+            .create_session("s1", &anna.id, "csrf1", t0)
+            .await
+            .unwrap();
+        store
+            .create_session("s2", &anna.id, "csrf2", t0)
+            .await
+            .unwrap();
+        let s = store.session("s1").await.unwrap().unwrap();
+        assert_eq!(
+            (s.user.id.as_str(), s.csrf_token.as_str()),
+            (anna.id.as_str(), "csrf1")
+        );
+        store
+            .touch_session("s1", t0 + Duration::minutes(5))
+            .await
+            .unwrap();
+        let s = store.session("s1").await.unwrap().unwrap();
+        assert!(s.last_seen_at > s.created_at);
+        store.delete_session("s1").await.unwrap();
+        assert!(store.session("s1").await.unwrap().is_none());
+        assert!(store.session("s2").await.unwrap().is_some());
+        store.set_password(&anna.id, "$argon2id$new").await.unwrap();
+        assert!(
+            store.session("s2").await.unwrap().is_none(),
+            "a new password ends every session"
+        );
+
+        let p = store
+            .create_project_in(&a.id, Some(&anna.id), &project("v1"))
+            .await
+            .unwrap();
+        store
+            .save_project(&p.id, &project("v2 by a tool"), 1)
+            .await
+            .unwrap();
+        store
+            .save_project_by(&p.id, &project("v3"), 2, Some(&anna.id))
+            .await
+            .unwrap();
+        let h = store.project_history(&p.id).await.unwrap();
+        let authors: Vec<_> = h
+            .iter()
+            .map(|e| (e.version, e.saved_by.as_ref().map(|u| u.email.clone())))
+            .collect();
+        assert_eq!(
+            authors,
+            vec![
+                (3, Some("a@a.lv".to_owned())),
+                (2, None),
+                (1, Some("a@a.lv".to_owned()))
+            ]
+        );
+        store.close().await;
+    }
+
+    pub async fn last_owner_stays(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let (a, anna) = store
+            .create_first_owner(&org("A"), &user("a@a.lv"))
+            .await
+            .unwrap();
+        let ed = store
+            .create_user_in(&a.id, Role::Editor, &user("e@a.lv"))
+            .await
+            .unwrap();
+        let demote = store
+            .set_member_role(&a.id, &anna.id, Some(Role::Editor))
+            .await;
+        assert!(matches!(demote, Err(StoreError::Invalid(_))), "{demote:?}");
+        assert_eq!(
+            store.role_in(&anna.id, &a.id).await.unwrap(),
+            Some(Role::Owner),
+            "unchanged"
+        );
+        store
+            .set_member_role(&a.id, &ed.id, Some(Role::Owner))
+            .await
+            .unwrap();
+        store.set_member_role(&a.id, &anna.id, None).await.unwrap();
+        assert_eq!(store.members(&a.id).await.unwrap().len(), 1);
+        assert!(matches!(
+            store.set_member_role(&a.id, &anna.id, None).await,
+            Err(StoreError::NotFound)
+        ));
+        store.close().await;
+    }
+}

@@ -1,0 +1,540 @@
+//! Authorization, in one place. Every route is declared in `routes.rs` with an [`Access`];
+//! [`guard`] runs before every handler, finds the route's declaration, identifies the user
+//! (session), checks the CSRF token of every state-changing request, and decides — from the
+//! route's path parameters (`{id}` a project, `{pid}` a rate profile, `{org}` an
+//! organisation) — whether the user may do it. Handlers run only when it allowed; they get the
+//! [`Actor`] and list only what the store returns for that user.
+//!
+//! A route that is not in the table is refused (deny by default), so a route added to the
+//! router any other way cannot bypass this.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use mobiplan_store::{ProjectGrant, Role, ShareAccess, StoreError};
+
+use crate::auth::{self, Actor, CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE};
+use crate::error::WebError;
+use crate::i18n::{Lang, lang_of, t};
+use crate::routes::{ROUTES, RouteInfo};
+use crate::state::AppState;
+
+/// What a project route needs, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Need {
+    /// See the project, its budget, checks, exports and history.
+    Read,
+    /// Change it (including restoring an old version).
+    Edit,
+    /// Delete it.
+    Delete,
+    /// Share it with users of other organisations.
+    Share,
+}
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (login, assets, the language switch, invitation links, the API description).
+    Public,
+    /// Only while no user exists: the first-run setup.
+    Setup,
+    /// Any logged-in user; what the handler shows or creates is limited to the user's
+    /// organisations (lists come from the store already filtered, creation checks the role).
+    User,
+    /// The project `{id}`.
+    Project(Need),
+    /// The rate profile `{pid}`: `Read` for members of its organisation, `Edit` for editors.
+    RateProfile(Need),
+    /// The organisation `{org}`, with at least this role.
+    Org(Role),
+}
+
+/// What a user may do with a project: the best of the organisation role and a share.
+pub fn project_level(grant: ProjectGrant) -> Option<Need> {
+    let by_role = grant.role.map(|r| match r {
+        Role::Owner => Need::Share,
+        Role::Editor => Need::Delete,
+        Role::Viewer => Need::Read,
+    });
+    let by_share = grant.share.map(|s| match s {
+        ShareAccess::Edit => Need::Edit,
+        ShareAccess::Read => Need::Read,
+    });
+    by_role.max(by_share)
+}
+
+/// What a request carries through the handler: the user (if logged in) and the CSRF token
+/// the page's forms and the script must send back.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub actor: Option<Arc<Actor>>,
+    pub csrf: String,
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+/// The current request's CSRF token (empty outside a request).
+pub fn csrf_token() -> String {
+    CONTEXT.try_with(|c| c.csrf.clone()).unwrap_or_default()
+}
+
+/// The current request's user, if logged in.
+pub fn current_actor() -> Option<Arc<Actor>> {
+    CONTEXT.try_with(|c| c.actor.clone()).ok().flatten()
+}
+
+/// The user id to record as the author of a write.
+pub fn current_user_id() -> Option<String> {
+    current_actor().map(|a| a.user.id.clone())
+}
+
+/// The route declaration for a method and matched path.
+pub fn route_info(method: &Method, path: &str) -> Option<&'static RouteInfo> {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    ROUTES
+        .iter()
+        .find(|r| r.path == path && r.method == method.as_str())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The largest request body the guard reads to find a form's CSRF token (imports included).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// The `_csrf` field of a form body (url-encoded, or a multipart part).
+fn form_token(content_type: &str, body: &[u8]) -> Option<String> {
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+        return pairs
+            .into_iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v);
+    }
+    if content_type.starts_with("multipart/form-data") {
+        // The part as browsers write it: its headers, an empty line, the value, CRLF. A
+        // forged body could only contain the token if the forger already knew it.
+        let needle = format!("name=\"{CSRF_FIELD}\"");
+        let text = String::from_utf8_lossy(body);
+        let at = text.find(&needle)?;
+        let rest = &text[at..];
+        let start = rest.find("\r\n\r\n")? + 4;
+        let end = rest[start..].find("\r\n")?;
+        return Some(rest[start..start + end].to_owned());
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+struct Denied {
+    status: StatusCode,
+    key: &'static str,
+}
+
+fn deny(lang: Lang, api: bool, d: Denied) -> Response {
+    if api {
+        let err = match d.status {
+            StatusCode::NOT_FOUND => WebError::NotFound,
+            StatusCode::UNAUTHORIZED => WebError::Unauthorized,
+            _ => WebError::Forbidden(t(lang, d.key)),
+        };
+        return err.into_response();
+    }
+    let err = match d.status {
+        StatusCode::NOT_FOUND => WebError::NotFound,
+        _ => WebError::Forbidden(t(lang, d.key)),
+    };
+    crate::handlers::error_page(lang, err)
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// May `actor` use a route declared `access` with these path parameters?
+async fn decide(
+    state: &AppState,
+    access: Access,
+    actor: &Actor,
+    params: &[(String, String)],
+) -> Result<(), Denied> {
+    let not_found = Denied {
+        status: StatusCode::NOT_FOUND,
+        key: "web.not-found",
+    };
+    let forbidden = Denied {
+        status: StatusCode::FORBIDDEN,
+        key: "web.forbidden-text",
+    };
+    let internal = |e: StoreError| {
+        tracing::error!(cause = %e, "authorization lookup failed");
+        Denied {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            key: "web.internal-text",
+        }
+    };
+    match access {
+        Access::Public | Access::Setup | Access::User => Ok(()),
+        Access::Project(need) => {
+            let id = param(params, "id").ok_or(not_found)?;
+            let grant = match state.store.project_grant(&actor.user.id, id).await {
+                Ok(g) => g,
+                Err(StoreError::NotFound) => return Err(not_found),
+                Err(e) => return Err(internal(e)),
+            };
+            match project_level(grant) {
+                None => Err(not_found),
+                Some(level) if level >= need => Ok(()),
+                Some(_) => Err(forbidden),
+            }
+        }
+        Access::RateProfile(need) => {
+            let pid = param(params, "pid").ok_or(not_found)?;
+            let org = match state.store.rate_profile_org(pid).await {
+                Ok(Some(org)) => org,
+                Ok(None) | Err(StoreError::NotFound) => return Err(not_found),
+                Err(e) => return Err(internal(e)),
+            };
+            match actor.role_in(&org) {
+                None => Err(not_found),
+                Some(role) if need == Need::Read || role >= Role::Editor => Ok(()),
+                Some(_) => Err(forbidden),
+            }
+        }
+        Access::Org(min) => {
+            let org = param(params, "org").ok_or(not_found)?;
+            match actor.role_in(org) {
+                None => Err(not_found),
+                Some(role) if role >= min => Ok(()),
+                Some(_) => Err(forbidden),
+            }
+        }
+    }
+}
+
+/// The middleware in front of every route: security headers, session, CSRF, authorization.
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = guarded(state, req, next).await;
+    security_headers(res.headers_mut());
+    res
+}
+
+fn security_headers(h: &mut axum::http::HeaderMap) {
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    // No inline script or style anywhere: the page's behaviour is the one script file.
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+         object-src 'none'",
+    );
+    set(h, "x-frame-options", "DENY");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "cross-origin-opener-policy", "same-origin");
+}
+
+async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
+    let lang = lang_of(req.headers());
+    let path = req.uri().path().to_owned();
+    let api = path.starts_with("/api/");
+    let secure = auth::behind_tls(req.headers());
+    let now = state.clock.now();
+
+    // Who is asking.
+    let mut actor = None;
+    let mut csrf = None;
+    let mut clear_session = false;
+    if let Some(token) = auth::cookie(req.headers(), SESSION_COOKIE) {
+        match auth::load_session(&state.store, &state.policy, token, now).await {
+            Ok(Ok((a, c))) => {
+                actor = Some(Arc::new(a));
+                csrf = Some(c);
+            }
+            Ok(Err(_)) => clear_session = true,
+            Err(e) => return crate::handlers::respond_error(lang, api, e),
+        }
+    }
+    let mut new_anon_csrf = None;
+    let csrf = match csrf {
+        Some(c) => c,
+        None => match auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 43) {
+            Some(c) => c.to_owned(),
+            None => match auth::new_token() {
+                Ok(c) => {
+                    new_anon_csrf = Some(c.clone());
+                    c
+                }
+                Err(e) => return crate::handlers::respond_error(lang, api, e),
+            },
+        },
+    };
+
+    // Every state-changing request proves it comes from a mobiplan page (or a client that
+    // read the token): the token in the X-CSRF-Token header or the form's `_csrf` field.
+    if !is_safe(req.method()) {
+        let header_token = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let provided = match header_token {
+            Some(t) => Some(t),
+            None => {
+                let content_type = req
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let (parts, body) = req.into_parts();
+                let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return crate::handlers::respond_error(
+                            lang,
+                            api,
+                            WebError::BadRequest {
+                                field: "body".into(),
+                                message: t(lang, "web.body-too-large"),
+                            },
+                        );
+                    }
+                };
+                let token = form_token(&content_type, &bytes);
+                req = Request::from_parts(parts, Body::from(bytes));
+                token
+            }
+        };
+        if !provided.is_some_and(|p| auth::same_secret(&p, &csrf)) {
+            let mut res = deny(
+                lang,
+                api,
+                Denied {
+                    status: StatusCode::FORBIDDEN,
+                    key: "web.csrf-failed",
+                },
+            );
+            attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+            return res;
+        }
+    }
+
+    // What the route allows.
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let route = match &matched {
+        Some(p) => match route_info(req.method(), p) {
+            Some(r) => Some(r),
+            None if ROUTES.iter().any(|r| r.path == p) => {
+                return (StatusCode::METHOD_NOT_ALLOWED, t(lang, "web.bad-request"))
+                    .into_response();
+            }
+            None => {
+                tracing::error!(path = %p, method = %req.method(), "route missing from the route table: refused");
+                return deny(
+                    lang,
+                    api,
+                    Denied {
+                        status: StatusCode::FORBIDDEN,
+                        key: "web.forbidden-text",
+                    },
+                );
+            }
+        },
+        // The fallback (404) and methods a path does not have (405).
+        None => None,
+    };
+    if let Some(route) = route {
+        let users = match state.has_users().await {
+            Ok(u) => u,
+            Err(e) => return crate::handlers::respond_error(lang, api, e),
+        };
+        let decision = match (route.access, &actor) {
+            (Access::Public, _) => Ok(()),
+            (Access::Setup, _) if users => Err(Redirect::to("/login").into_response()),
+            (Access::Setup, _) => Ok(()),
+            (_, _) if !users => Err(if api {
+                WebError::Unauthorized.into_response()
+            } else {
+                Redirect::to("/setup").into_response()
+            }),
+            (_, None) => Err(if api {
+                WebError::Unauthorized.into_response()
+            } else {
+                let back = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "/".into());
+                let target = if is_safe(req.method()) {
+                    back
+                } else {
+                    "/".into()
+                };
+                Redirect::to(&format!("/login?next={}", url_encode(&target))).into_response()
+            }),
+            (access, Some(a)) => {
+                let (mut parts, body) = req.into_parts();
+                let params: Vec<(String, String)> =
+                    RawPathParams::from_request_parts(&mut parts, &state)
+                        .await
+                        .map(|p| {
+                            p.iter()
+                                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                req = Request::from_parts(parts, body);
+                decide(&state, access, a, &params)
+                    .await
+                    .map_err(|d| deny(lang, api, d))
+            }
+        };
+        if let Err(mut res) = decision {
+            attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+            return res;
+        }
+    }
+
+    if let Some(a) = &actor {
+        req.extensions_mut().insert(a.clone());
+    }
+    let ctx = RequestContext { actor, csrf };
+    let mut res = CONTEXT.scope(ctx, next.run(req)).await;
+    attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+    res
+}
+
+fn attach_cookies(res: &mut Response, anon_csrf: Option<&str>, clear_session: bool, secure: bool) {
+    let mut add = |v: String| {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    };
+    if let Some(c) = anon_csrf {
+        add(auth::set_cookie(CSRF_COOKIE, c, None, secure));
+    }
+    if clear_session {
+        add(auth::set_cookie(SESSION_COOKIE, "", Some(0), secure));
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)])
+        .map(|q| q.trim_start_matches("x=").to_owned())
+        .unwrap_or_default()
+}
+
+/// A `next` target is only ever a local path (never another site).
+pub fn local_target(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// The logged-in user of the current request (the guard let only logged-in users reach the
+/// handlers of `User`, `Project`, `RateProfile` and `Org` routes).
+pub fn actor() -> Result<Arc<Actor>, WebError> {
+    current_actor().ok_or(WebError::Unauthorized)
+}
+
+/// (organisation, user id) for a creation by the current user: see [`org_for_create`].
+pub fn create_in(requested: Option<&str>, lang: Lang) -> Result<(String, String), WebError> {
+    let actor = actor()?;
+    let org = org_for_create(&actor, requested, lang)?;
+    Ok((org, actor.user.id.clone()))
+}
+
+/// The organisation in which the actor creates a project or a profile: the one named by the
+/// form's `org` field, else the only one the actor may write in. A field error otherwise.
+pub fn org_for_create(
+    actor: &Actor,
+    requested: Option<&str>,
+    lang: Lang,
+) -> Result<String, WebError> {
+    let writable = actor.writable_orgs();
+    match requested {
+        Some(org) => match actor.role_in(org) {
+            Some(r) if r >= Role::Editor => Ok(org.to_owned()),
+            Some(_) => Err(WebError::Forbidden(t(lang, "web.forbidden-text"))),
+            None => Err(WebError::BadRequest {
+                field: "org".into(),
+                message: t(lang, "web.org-unknown"),
+            }),
+        },
+        None => match writable.as_slice() {
+            [only] => Ok(only.org.id.clone()),
+            [] => Err(WebError::Forbidden(t(lang, "web.forbidden-viewer"))),
+            _ => Err(WebError::BadRequest {
+                field: "org".into(),
+                message: t(lang, "web.org-choose"),
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_level_is_the_best_of_role_and_share() {
+        let g = |role, share| project_level(ProjectGrant { role, share });
+        assert_eq!(g(None, None), None);
+        assert_eq!(g(Some(Role::Viewer), None), Some(Need::Read));
+        assert_eq!(g(Some(Role::Editor), None), Some(Need::Delete));
+        assert_eq!(g(Some(Role::Owner), None), Some(Need::Share));
+        assert_eq!(g(None, Some(ShareAccess::Read)), Some(Need::Read));
+        assert_eq!(g(None, Some(ShareAccess::Edit)), Some(Need::Edit));
+        assert_eq!(
+            g(Some(Role::Viewer), Some(ShareAccess::Edit)),
+            Some(Need::Edit)
+        );
+    }
+
+    #[test]
+    fn form_tokens_are_found_in_both_encodings() {
+        assert_eq!(
+            form_token("application/x-www-form-urlencoded", b"a=1&_csrf=tok%2B&b=2").as_deref(),
+            Some("tok+")
+        );
+        let body = b"--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.toml\"\r\n\r\nx\r\n--XX--\r\n";
+        assert_eq!(
+            form_token("multipart/form-data; boundary=XX", body).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(form_token("application/json", b"{}"), None);
+    }
+
+    #[test]
+    fn next_targets_stay_on_this_site() {
+        assert_eq!(local_target(Some("/projects/x")), "/projects/x");
+        assert_eq!(local_target(Some("//evil.example/")), "/");
+        assert_eq!(local_target(Some("https://evil.example/")), "/");
+        assert_eq!(local_target(Some("/\\evil")), "/");
+        assert_eq!(local_target(None), "/");
+    }
+}

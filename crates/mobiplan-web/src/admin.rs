@@ -1,0 +1,182 @@
+//! What the `mobiplan` command line does to accounts and the database without the server:
+//! adding a user (the first owner included), setting a password, backup and restore.
+
+use std::path::Path;
+
+use mobiplan_store::{NewOrganisation, NewUser, Role, Store, StoreConfig};
+
+use crate::Config;
+use crate::auth;
+
+/// The organisation of a user being added.
+#[derive(Clone, Debug)]
+pub enum OrgChoice {
+    /// An existing organisation, by id (shown in its page's address, `/orgs/ID`).
+    Existing { id: String, role: Role },
+    /// A new organisation, with the user as its owner (the first owner's setup when there is
+    /// no user yet).
+    New {
+        name: String,
+        oid: String,
+        country: String,
+        town: String,
+    },
+}
+
+fn store_config(config: &Config) -> StoreConfig {
+    match &config.database_url {
+        Some(url) => StoreConfig::Postgres(url.clone()),
+        None => StoreConfig::Sqlite(config.data_dir.clone()),
+    }
+}
+
+async fn open(config: &Config) -> Result<Store, String> {
+    Store::open(store_config(config))
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+fn check_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < auth::MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "password: at least {} characters are needed",
+            auth::MIN_PASSWORD_CHARS
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a user; returns a sentence saying what was created.
+pub async fn add_user(
+    config: &Config,
+    email: &str,
+    name: &str,
+    password: &str,
+    org: &OrgChoice,
+) -> Result<String, String> {
+    if !email.contains('@') {
+        return Err(format!("email: '{email}' is not an e-mail address"));
+    }
+    if name.trim().is_empty() {
+        return Err("name: must not be empty".into());
+    }
+    check_password(password)?;
+    let hash = auth::hash_password(password).map_err(|e| e.to_string())?;
+    let user = NewUser {
+        email,
+        name,
+        password_hash: &hash,
+    };
+    let store = open(config).await?;
+    let result = match org {
+        OrgChoice::Existing { id, role } => {
+            let org = store
+                .organisation(id)
+                .await
+                .map_err(|e| format!("org: no organisation {id} ({e})"))?;
+            store
+                .create_user_in(id, *role, &user)
+                .await
+                .map(|u| format!("added {} to {} as {}", u.email, org.name, role.as_str()))
+        }
+        OrgChoice::New {
+            name: org_name,
+            oid,
+            country,
+            town,
+        } => {
+            if !crate::handlers::accounts::valid_oid(oid) {
+                return Err(format!(
+                    "oid: '{oid}' is not an organisation ID (E and 8 digits)"
+                ));
+            }
+            if mobiplan_core::Country::parse(country).is_err() {
+                return Err(format!(
+                    "country: '{country}' is not a two-letter country code"
+                ));
+            }
+            let new_org = NewOrganisation {
+                name: org_name,
+                oid,
+                country,
+                town,
+            };
+            let first = store.count_users().await.map_err(|e| e.to_string())? == 0;
+            let created = if first {
+                store.create_first_owner(&new_org, &user).await
+            } else {
+                store.create_organisation_with_owner(&new_org, &user).await
+            };
+            created.map(|(o, u)| {
+                format!(
+                    "added {} as the owner of {} (organisation id {})",
+                    u.email, o.name, o.id
+                )
+            })
+        }
+    };
+    store.close().await;
+    result.map_err(|e| e.to_string())
+}
+
+/// Sets a new password for the user and ends the user's sessions.
+pub async fn set_password(config: &Config, email: &str, password: &str) -> Result<String, String> {
+    check_password(password)?;
+    let hash = auth::hash_password(password).map_err(|e| e.to_string())?;
+    let store = open(config).await?;
+    let result = match store.user_by_email(email).await {
+        Ok(Some(u)) => store
+            .set_password(&u.id, &hash)
+            .await
+            .map(|()| format!("new password set for {}; their sessions ended", u.email))
+            .map_err(|e| e.to_string()),
+        Ok(None) => Err(format!("email: nobody has the e-mail address {email}")),
+        Err(e) => Err(e.to_string()),
+    };
+    store.close().await;
+    result
+}
+
+/// A consistent snapshot of the (running) SQLite database into `file`.
+pub async fn backup(config: &Config, file: &Path) -> Result<String, String> {
+    let store = open(config).await?;
+    let result = store.backup_to(file).await;
+    let check = match &result {
+        Ok(()) => mobiplan_store::verify_sqlite_backup(file).await,
+        Err(_) => Ok(()),
+    };
+    store.close().await;
+    result.map_err(|e| e.to_string())?;
+    check.map_err(|e| format!("the backup was written but does not check: {e}"))?;
+    Ok(format!(
+        "backup written to {} (integrity check: ok)",
+        file.display()
+    ))
+}
+
+/// Replaces the SQLite database with the backup `file`; the replaced one is kept.
+pub async fn restore(config: &Config, file: &Path) -> Result<String, String> {
+    if config.database_url.is_some() {
+        return Err(
+            "mobiplan restore replaces the embedded SQLite database; for PostgreSQL use \
+             pg_restore (see docs/operations.md)"
+                .into(),
+        );
+    }
+    let kept = mobiplan_store::restore_sqlite(file, &config.data_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Opening brings an older backup's schema up to date and proves it opens.
+    let store = open(config).await?;
+    let check = store.integrity_check().await;
+    store.close().await;
+    check.map_err(|e| e.to_string())?;
+    Ok(match kept {
+        Some(k) => format!(
+            "restored {}; the database it replaced is kept as {}",
+            file.display(),
+            k.display()
+        ),
+        None => format!("restored {}", file.display()),
+    })
+}
