@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use mobiplan_core::project::file::ProjectFile;
+use mobiplan_core::project::{parse_json, parse_toml};
 use mobiplan_core::{InputErrors, Project, RateProfile, Rulebook};
 use mobiplan_i18n::{Lang, render};
 
@@ -43,16 +45,34 @@ fn describe(path: &Path, errors: &InputErrors, lang: Lang) -> String {
 }
 
 pub fn project(path: &Path, rulebook_file: Option<&Path>, lang: Lang) -> Result<Loaded, String> {
+    let file = project_file(path, lang)?;
+    from_file(file, path, rulebook_file, lang)
+}
+
+/// The project file as written (before its references are resolved): what implementation
+/// tracking derives its actual and reported projects from.
+pub fn project_file(path: &Path, lang: Lang) -> Result<ProjectFile, String> {
     let text = read(path, lang)?;
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let parsed = if is_json {
-        Project::from_json(&text)
+        parse_json(&text)
     } else {
-        Project::from_toml(&text)
+        parse_toml(&text)
     };
-    let mut project = parsed.map_err(|e| describe(path, &e, lang))?;
+    parsed.map_err(|e| describe(path, &e, lang))
+}
+
+/// Resolves a project file into a project (with distances from the gazetteer where only towns
+/// are given) and loads its call year's rulebook; errors are reported against `path`.
+pub fn from_file(
+    file: ProjectFile,
+    path: &Path,
+    rulebook_file: Option<&Path>,
+    lang: Lang,
+) -> Result<Loaded, String> {
+    let mut project = Project::from_file(file).map_err(|e| describe(path, &e, lang))?;
     let needs_places = project
         .activities
         .iter()

@@ -7,6 +7,7 @@
 mod load;
 mod output;
 mod places;
+mod report;
 mod term;
 
 use std::path::PathBuf;
@@ -148,6 +149,19 @@ enum Command {
         rulebook: Option<PathBuf>,
         /// The moment of the export (RFC 3339), instead of now: the calendar's time stamp, the
         /// documents' date and the deadline check.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// After the grant: awarded against reported budget per category, the statuses, the
+    /// rules on what is actually done, and the evidence collected (the file's [implementation]).
+    Report {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// The agency's daily rates (a rate profile file); without it amounts are ranges.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
+        /// Check the actual data as at this moment (RFC 3339); default: now.
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
@@ -490,6 +504,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             Ok(exit(errors > 0))
+        }
+        Command::Report {
+            file,
+            common,
+            rates,
+            now,
+        } => {
+            let now = load::parse_now(now.as_deref())?;
+            let tracked = report::run(
+                &file,
+                common.rulebook.as_deref(),
+                rates.as_deref(),
+                now,
+                common.lang,
+            )?;
+            match common.format {
+                Format::Json => emit(&report::json_output(&tracked, common.lang)),
+                Format::Text => emit(&report::text_output(&tracked, common.lang)),
+            }
+            Ok(exit(tracked.has_errors()))
         }
         Command::Rules { year, common } => {
             let rb = load::rulebook(year, common.rulebook.as_deref(), common.lang)?;

@@ -78,7 +78,7 @@ pub fn check_json(l: &Loaded, findings: &[Finding], lang: Lang) -> Value {
     })
 }
 
-fn subject_text(s: &Subject, lang: Lang) -> String {
+pub(crate) fn subject_text(s: &Subject, lang: Lang) -> String {
     match s {
         Subject::Project => text(lang, "cli.project").into_owned(),
         Subject::Activity { id, .. } => id.clone(),
@@ -87,7 +87,7 @@ fn subject_text(s: &Subject, lang: Lang) -> String {
     }
 }
 
-fn severity_cell(s: Severity, lang: Lang) -> String {
+pub(crate) fn severity_cell(s: Severity, lang: Lang) -> String {
     let word = pad(&text(lang, &format!("severity.{}", s.as_str())), 12);
     match s {
         Severity::Error => red(&word),
@@ -96,7 +96,7 @@ fn severity_cell(s: Severity, lang: Lang) -> String {
     }
 }
 
-fn header(out: &mut String, l: &Loaded, lang: Lang) {
+pub(crate) fn header(out: &mut String, l: &Loaded, lang: Lang) {
     let p = &l.project;
     w!(out, "{} — {}", bold(&p.title), p.applicant.name);
     w!(

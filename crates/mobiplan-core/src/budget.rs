@@ -17,7 +17,19 @@ use crate::rulebook::{DailyRate, GroupTexts, Param, RateProfile, Rulebook};
 use crate::types::{ActivityKind, Confidence, Role};
 
 /// The budget categories of the application form, in its order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Travel,
@@ -259,41 +271,66 @@ pub fn budget(p: &Project, rb: &Rulebook, profile: Option<&RateProfile>) -> Budg
         b.activity(i, a);
     }
     b.visits();
-    let lines = b.lines;
+    Budget::from_lines(
+        b.lines,
+        p.activities.len() + p.visits.len(),
+        profile.map(|p| p.profile.name.clone()),
+    )
+}
 
-    let by_category = Category::ALL
-        .iter()
-        .map(|&c| CategoryTotal {
-            category: c,
-            amount: lines
+impl Budget {
+    /// Totals per category, per owner and for the project, as sums of the lines.
+    fn from_lines(lines: Vec<Line>, owners: usize, rate_profile: Option<String>) -> Budget {
+        let by_category = Category::ALL
+            .iter()
+            .map(|&c| CategoryTotal {
+                category: c,
+                amount: lines
+                    .iter()
+                    .filter(|l| l.category == c)
+                    .map(|l| l.amount)
+                    .sum(),
+            })
+            .collect();
+        let mut by_owner: Vec<OwnerTotal> = Vec::with_capacity(owners);
+        for l in &lines {
+            match by_owner.iter_mut().find(|o| o.owner == l.owner) {
+                Some(o) => o.amount += l.amount,
+                None => by_owner.push(OwnerTotal {
+                    owner: l.owner.clone(),
+                    amount: l.amount,
+                }),
+            }
+        }
+        Budget {
+            total: lines.iter().map(|l| l.amount).sum(),
+            incomplete: lines.iter().any(|l| l.incomplete),
+            confidence: lines
                 .iter()
-                .filter(|l| l.category == c)
-                .map(|l| l.amount)
-                .sum(),
-        })
-        .collect();
-    let mut by_owner: Vec<OwnerTotal> = Vec::with_capacity(p.activities.len() + p.visits.len());
-    for l in &lines {
-        match by_owner.iter_mut().find(|o| o.owner == l.owner) {
-            Some(o) => o.amount += l.amount,
-            None => by_owner.push(OwnerTotal {
-                owner: l.owner.clone(),
-                amount: l.amount,
-            }),
+                .map(|l| l.confidence)
+                .min()
+                .unwrap_or(Confidence::V),
+            rate_profile,
+            by_category,
+            by_owner,
+            lines,
         }
     }
-    Budget {
-        total: lines.iter().map(|l| l.amount).sum(),
-        incomplete: lines.iter().any(|l| l.incomplete),
-        confidence: lines
-            .iter()
-            .map(|l| l.confidence)
-            .min()
-            .unwrap_or(Confidence::V),
-        rate_profile: profile.map(|p| p.profile.name.clone()),
-        by_category,
-        by_owner,
-        lines,
+
+    /// The same budget without the lines of the activities with these ids (totals recomputed
+    /// from the remaining lines). Implementation tracking uses it to report a completed
+    /// preparatory visit whose activity has not taken place yet.
+    pub fn without_activities(self, ids: &[String]) -> Budget {
+        let owners = self.by_owner.len();
+        let lines = self
+            .lines
+            .into_iter()
+            .filter(|l| match &l.owner {
+                LineOwner::Activity { id, .. } => !ids.iter().any(|x| **x == **id),
+                LineOwner::Visit { .. } => true,
+            })
+            .collect();
+        Budget::from_lines(lines, owners, self.rate_profile)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod money;
 pub mod project;
 pub mod rulebook;
 pub mod rules;
+pub mod tracking;
 pub mod types;
 
 pub use budget::{Budget, Category, Line, budget};

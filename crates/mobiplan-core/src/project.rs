@@ -36,6 +36,10 @@ pub mod file {
         pub activities: Vec<Activity>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub preparatory_visits: Vec<PreparatoryVisit>,
+        /// After the grant: the awarded budget and what happened to each activity and visit
+        /// (an overlay on the plan above, which stays as it was).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub implementation: Option<crate::tracking::file::Implementation>,
     }
 
     #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -876,6 +880,10 @@ impl Builder {
                     persons,
                 });
             }
+        }
+
+        if let Some(imp) = &f.implementation {
+            self.errors.extend(crate::tracking::validate(&f, imp));
         }
 
         if !self.errors.is_empty() {

@@ -172,6 +172,7 @@ values!(PersonOnceValues {
 values!(FeeDaysValues { max_days: u32 });
 values!(QualityValues { areas: Vec<String> });
 values!(MonthsValues { months: u32 });
+values!(UnderUsedValues { min_percent: u32 });
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -272,6 +273,10 @@ pub struct Rules {
     pub l_outcomes_recognised: PlainRule,
     #[serde(rename = "X-REAL-COSTS-JUSTIFIED")]
     pub x_real_costs_justified: PlainRule,
+    #[serde(rename = "T-OVER-AWARDED")]
+    pub t_over_awarded: PlainRule,
+    #[serde(rename = "T-UNDER-USED")]
+    pub t_under_used: Rule<UnderUsedValues>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -397,6 +402,14 @@ struct RulebookFile {
     reporting: Reporting,
     rules: Rules,
     funding: Funding,
+    tracking: Tracking,
+}
+
+/// What implementation tracking needs: which evidence documents each kind of activity needs.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tracking {
+    pub evidence: Param<BTreeMap<crate::tracking::Document, crate::tracking::EvidenceNeed>>,
 }
 
 /// A round of the call with its parsed deadline.
@@ -436,6 +449,7 @@ pub struct Rulebook {
     pub reporting: Reporting,
     pub rules: Rules,
     pub funding: Funding,
+    pub tracking: Tracking,
     params: Vec<ParamInfo>,
     /// Sorted, for a binary search: faster than hashing a two-letter code.
     eligible: Vec<Country>,
@@ -696,6 +710,7 @@ impl Rulebook {
             reporting: file.reporting,
             rules: file.rules,
             funding: file.funding,
+            tracking: file.tracking,
             params,
             eligible,
             group_of,

@@ -76,6 +76,8 @@ rule_ids! {
     LRecentGraduate = "L-RECENT-GRADUATE" => l_recent_graduate;
     LOutcomesRecognised = "L-OUTCOMES-RECOGNISED" => l_outcomes_recognised;
     XRealCostsJustified = "X-REAL-COSTS-JUSTIFIED" => x_real_costs_justified;
+    TOverAwarded = "T-OVER-AWARDED" => t_over_awarded;
+    TUnderUsed = "T-UNDER-USED" => t_under_used;
 }
 
 impl fmt::Display for RuleId {

@@ -551,6 +551,7 @@ fn build(s: &ProjectSpec) -> ProjectFile {
         people,
         activities,
         preparatory_visits: visits,
+        implementation: None,
     }
 }
 

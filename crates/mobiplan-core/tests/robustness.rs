@@ -1025,6 +1025,7 @@ fn wide_project() -> impl Strategy<Value = ProjectFile> {
                             },
                         )
                         .collect(),
+                    implementation: None,
                 };
                 if tidy {
                     tidy_up(&mut f);
@@ -1177,6 +1178,7 @@ fn the_largest_accepted_project_runs_through_the_engine() {
                 ..Participants::default()
             },
         }],
+        implementation: None,
     };
     let p = Project::from_file(f).expect("every value is at, not beyond, its limit");
     run_engine(

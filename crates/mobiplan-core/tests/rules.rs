@@ -71,6 +71,9 @@ const CATALOGUE: &[(&str, Severity)] = &[
     ("L-RECENT-GRADUATE", Severity::Error),
     ("L-OUTCOMES-RECOGNISED", Severity::Info),
     ("X-REAL-COSTS-JUSTIFIED", Severity::Warning),
+    // mobiplan's own rules on implementation tracking (the reported budget).
+    ("T-OVER-AWARDED", Severity::Warning),
+    ("T-UNDER-USED", Severity::Warning),
 ];
 
 fn catalogue_severity(rule: RuleId) -> Severity {
@@ -2817,6 +2820,142 @@ mod properties {
             prop_assert_eq!(fires, n + 1 > 30);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Implementation tracking: T-OVER-AWARDED and T-UNDER-USED come from the tracking report, which
+// compares the awarded grant with the budgets of the derived (reported, actual) projects.
+
+const AGENCY: &str = include_str!("../../../examples/rates/example-agency-2026.toml");
+
+/// The base project with an `[implementation]` section, through the whole tracking path.
+fn tracking_report(implementation: &str) -> mobiplan_core::tracking::Report {
+    use mobiplan_core::tracking::{self, Budgets, Scope};
+    let f = parse_toml(&format!("{BASE}\n{implementation}")).expect("the tracked project parses");
+    let rb = Rulebook::embedded(2026).unwrap();
+    let profile = mobiplan_core::RateProfile::from_toml(AGENCY, &rb).unwrap();
+    let plan = Project::from_file(f.clone()).expect("the plan loads");
+    let (actual_file, omitted_actual) = tracking::derive(&f, Scope::Actual);
+    let (reported_file, omitted_reported) = tracking::derive(&f, Scope::Reported);
+    let actual = Project::from_file(actual_file).expect("the actual project loads");
+    let reported = Project::from_file(reported_file).expect("the reported project loads");
+    let planned = mobiplan_core::budget(&plan, &rb, Some(&profile));
+    let expected = tracking::derived_budget(&actual, &omitted_actual, &rb, Some(&profile));
+    let reported_budget =
+        tracking::derived_budget(&reported, &omitted_reported, &rb, Some(&profile));
+    tracking::report(
+        &f,
+        &actual,
+        Budgets {
+            planned: &planned,
+            expected: &expected,
+            reported: &reported_budget,
+        },
+        omitted_actual,
+        omitted_reported,
+        &rb,
+    )
+}
+
+fn tracking_findings(implementation: &str, rule: RuleId) -> Vec<Finding> {
+    let r = tracking_report(implementation);
+    r.findings.into_iter().filter(|f| f.rule == rule).collect()
+}
+
+/// The base activity's green travel grant for 222.68 km (band 100–499), from the rulebook.
+fn base_green_travel() -> Money {
+    let rb = Rulebook::embedded(2026).unwrap();
+    let (_, band) = rb.band_for(Km100(22268));
+    band.green
+}
+
+#[test]
+fn a_completed_shadowing_whose_travel_exceeds_its_award_breaks_t_over_awarded() {
+    let awarded = Money::from_cents(base_green_travel().cents() - 100);
+    let found = tracking_findings(
+        &format!(
+            "[implementation]\nawarded = {{ travel = \"{awarded}\" }}\n\
+             [implementation.activities.shadowing]\nstatus = \"completed\"\n"
+        ),
+        RuleId::TOverAwarded,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.subject, Subject::Project);
+    assert_eq!(f.field.as_deref(), Some("implementation.awarded.travel"));
+    assert_eq!(f.arg("awarded"), Some(&Arg::Money(awarded)));
+    assert_eq!(f.arg("category"), Some(&Arg::Text("travel".into())));
+}
+
+#[test]
+fn travel_reported_exactly_as_awarded_meets_t_over_awarded() {
+    let awarded = base_green_travel();
+    let found = tracking_findings(
+        &format!(
+            "[implementation]\nawarded = {{ travel = \"{awarded}\" }}\n\
+             [implementation.activities.shadowing]\nstatus = \"completed\"\n"
+        ),
+        RuleId::TOverAwarded,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_planned_mobility_does_not_count_as_reported_so_it_meets_t_over_awarded() {
+    let awarded = Money::from_euros(1);
+    let found = tracking_findings(
+        &format!("[implementation]\nawarded = {{ travel = \"{awarded}\" }}\n"),
+        RuleId::TOverAwarded,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// The base project's whole planned grant with the agency's rates.
+fn base_total() -> Money {
+    let rb = Rulebook::embedded(2026).unwrap();
+    let profile = mobiplan_core::RateProfile::from_toml(AGENCY, &rb).unwrap();
+    let b = mobiplan_core::budget(&Project::from_file(base()).unwrap(), &rb, Some(&profile));
+    assert!(b.total.is_exact());
+    b.total.min
+}
+
+#[test]
+fn a_cancelled_only_activity_leaves_the_grant_unused_and_breaks_t_under_used() {
+    let found = tracking_findings(
+        &format!(
+            "[implementation]\nawarded = {{ travel = \"{}\" }}\n\
+             [implementation.activities.shadowing]\nstatus = \"cancelled\"\n",
+            base_total()
+        ),
+        RuleId::TUnderUsed,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].arg("percent"), Some(&Arg::Int(0)));
+    let rb = Rulebook::embedded(2026).unwrap();
+    let min = i64::from(rb.rules.t_under_used.values.min_percent.value);
+    assert_eq!(found[0].arg("min"), Some(&Arg::Int(min)));
+}
+
+#[test]
+fn an_award_just_at_the_expected_share_meets_t_under_used_and_a_cent_more_breaks_it() {
+    let rb = Rulebook::embedded(2026).unwrap();
+    let min = i64::from(rb.rules.t_under_used.values.min_percent.value);
+    let expected = base_total().cents();
+    // The largest award of which the expected total is still `min` per cent (rounded).
+    let at_limit = Money::from_cents(expected * 100 / min);
+    let silent = tracking_findings(
+        &format!("[implementation]\nawarded = {{ travel = \"{at_limit}\" }}\n"),
+        RuleId::TUnderUsed,
+    );
+    assert!(silent.is_empty(), "{silent:#?}");
+    let far_above = Money::from_cents(expected * 100 / (min - 1) + 100);
+    let fires = tracking_findings(
+        &format!("[implementation]\nawarded = {{ travel = \"{far_above}\" }}\n"),
+        RuleId::TUnderUsed,
+    );
+    assert_eq!(fires.len(), 1, "{fires:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -202,6 +202,8 @@ fn id_section(arg_name: &str) -> Option<&'static str> {
         "means" => Some("means"),
         "venue" => Some("venue"),
         "missing" => Some("quality"),
+        "category" => Some("category"),
+        "status_from" | "status_to" | "status_allowed" => Some("status"),
         _ => None,
     }
 }

@@ -390,6 +390,7 @@ pub fn read_new_project(form: &FormData) -> (ProjectFile, Vec<FieldError>) {
         people: vec![],
         activities: vec![],
         preparatory_visits: vec![],
+        implementation: None,
     };
     let errors = read_details(form, &mut doc);
     (doc, errors)
