@@ -358,6 +358,34 @@ pub mod file {
     }
 }
 
+impl file::ProjectFile {
+    /// Removes an activity with what only it can refer to: the preparatory visits that prepare
+    /// it, and its (and their) records in `[implementation]`, so the file stays loadable.
+    pub fn remove_activity(&mut self, id: &str) {
+        self.activities.retain(|a| a.id != id);
+        let gone: Vec<String> = self
+            .preparatory_visits
+            .iter()
+            .filter(|v| v.prepares == id)
+            .map(|v| v.id.clone())
+            .collect();
+        for v in &gone {
+            self.remove_visit(v);
+        }
+        if let Some(imp) = &mut self.implementation {
+            imp.activities.remove(id);
+        }
+    }
+
+    /// Removes a preparatory visit and its record in `[implementation]`.
+    pub fn remove_visit(&mut self, id: &str) {
+        self.preparatory_visits.retain(|v| v.id != id);
+        if let Some(imp) = &mut self.implementation {
+            imp.visits.remove(id);
+        }
+    }
+}
+
 /// Real costs that are paid (partly) on evidence rather than by unit cost.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,

@@ -295,9 +295,8 @@ pub(crate) fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError>
             errors.push(err(path, format!("no activity has the id \"{id}\"")));
             continue;
         };
-        if let (Some(s), Some(e)) = (rec.start.or(Some(plan.start)), rec.end.or(Some(plan.end)))
-            && e < s
-        {
+        let (s, e) = (rec.start.unwrap_or(plan.start), rec.end.unwrap_or(plan.end));
+        if e < s {
             errors.push(err(
                 format!("{path}.end"),
                 format!("{e} is before the start {s}"),

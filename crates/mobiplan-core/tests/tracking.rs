@@ -478,3 +478,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn removing_an_activity_takes_its_visits_and_their_records_so_the_file_still_loads() {
+    let tracked = format!(
+        "{PLAN}\n[implementation.activities.shadowing]\nstatus = \"completed\"\n\
+         [implementation.activities.course]\nstatus = \"confirmed\"\n\
+         [implementation.visits.visit]\nstatus = \"completed\"\n"
+    );
+    let mut f = parse_toml(&tracked).unwrap();
+    f.remove_activity("shadowing");
+    assert!(f.activities.iter().all(|a| a.id != "shadowing"));
+    assert!(f.preparatory_visits.is_empty(), "the visit prepared it");
+    let imp = f.implementation.as_ref().unwrap();
+    assert!(imp.visits.is_empty());
+    assert_eq!(imp.activities.keys().collect::<Vec<_>>(), vec!["course"]);
+    Project::from_file(f).expect("still loads");
+}

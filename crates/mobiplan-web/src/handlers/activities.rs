@@ -263,11 +263,8 @@ pub async fn activity_delete(
         &state,
         &id,
         version,
-        |doc| {
-            doc.activities.retain(|a| a.id != aid);
-            // Visits that prepared it have nothing left to prepare.
-            doc.preparatory_visits.retain(|v| v.prepares != aid);
-        },
+        // Visits that prepared it have nothing left to prepare; implementation records go too.
+        |doc| doc.remove_activity(&aid),
         |d| {
             serde_json::json!([
                 d.activities.iter().find(|a| a.id == aid),

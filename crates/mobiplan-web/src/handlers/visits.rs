@@ -225,7 +225,7 @@ pub async fn visit_delete(
         &state,
         &id,
         version,
-        |doc| doc.preparatory_visits.retain(|v| v.id != vid),
+        |doc| doc.remove_visit(&vid),
         |d| serde_json::json!(d.preparatory_visits.iter().find(|v| v.id == vid)),
     )
     .await;
