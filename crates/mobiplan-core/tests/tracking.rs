@@ -319,26 +319,23 @@ fn unknown_keys_statuses_and_documents_in_the_overlay_are_refused_by_the_parser(
     }
 }
 
-#[test]
-fn evidence_progress_counts_each_needed_document_for_each_participant() {
-    let tracked = format!(
-        r#"{PLAN}
-[implementation.activities.course]
-status = "completed"
-evidence = {{ attendance-certificate = 2, course-certificate = 1, travel-tickets = 2 }}
-"#
-    );
-    let rb = rb();
-    let f = parse_toml(&tracked).unwrap();
+/// The whole tracking path on a file: derive, load and budget each project, report.
+/// Returns the report and the reported budget it was made from.
+fn report_of(
+    tracked: &str,
+    rb: &Rulebook,
+    profile: Option<&RateProfile>,
+) -> (tracking::Report, mobiplan_core::Budget) {
+    let f = parse_toml(tracked).unwrap();
     let plan = Project::from_file(f.clone()).unwrap();
-    let (actual_file, oa) = tracking::derive(&f, Scope::Actual);
-    let (reported_file, or) = tracking::derive(&f, Scope::Reported);
-    let actual = Project::from_file(actual_file).unwrap();
-    let reported = Project::from_file(reported_file).unwrap();
+    let (af, oa) = tracking::derive(&f, Scope::Actual);
+    let (rf, or) = tracking::derive(&f, Scope::Reported);
+    let actual = Project::from_file(af).unwrap();
+    let reported = Project::from_file(rf).unwrap();
     let (bp, be, br) = (
-        budget(&plan, &rb, None),
-        tracking::derived_budget(&actual, &oa, &rb, None),
-        tracking::derived_budget(&reported, &or, &rb, None),
+        budget(&plan, rb, profile),
+        tracking::derived_budget(&actual, &oa, rb, profile),
+        tracking::derived_budget(&reported, &or, rb, profile),
     );
     let r = tracking::report(
         &f,
@@ -350,8 +347,22 @@ evidence = {{ attendance-certificate = 2, course-certificate = 1, travel-tickets
         },
         oa,
         or,
-        &rb,
+        rb,
     );
+    (r, br)
+}
+
+#[test]
+fn evidence_progress_counts_each_needed_document_for_each_participant() {
+    let tracked = format!(
+        r#"{PLAN}
+[implementation.activities.course]
+status = "completed"
+evidence = {{ attendance-certificate = 2, course-certificate = 1, travel-tickets = 2 }}
+"#
+    );
+    let rb = rb();
+    let (r, br) = report_of(&tracked, &rb, None);
     let course = r.evidence.iter().find(|e| e.activity == "course").unwrap();
     // What the course needs, from the rulebook: a course with standard (non-green) travel.
     let needs: Vec<Document> = rb
@@ -403,29 +414,7 @@ fn awarded_and_used_share_per_category_are_reported() {
     );
     let rb = rb();
     let profile = RateProfile::from_toml(AGENCY, &rb).unwrap();
-    let f = parse_toml(&tracked).unwrap();
-    let plan = Project::from_file(f.clone()).unwrap();
-    let (af, oa) = tracking::derive(&f, Scope::Actual);
-    let (rf, or) = tracking::derive(&f, Scope::Reported);
-    let actual = Project::from_file(af).unwrap();
-    let reported = Project::from_file(rf).unwrap();
-    let (bp, be, br) = (
-        budget(&plan, &rb, Some(&profile)),
-        tracking::derived_budget(&actual, &oa, &rb, Some(&profile)),
-        tracking::derived_budget(&reported, &or, &rb, Some(&profile)),
-    );
-    let r = tracking::report(
-        &f,
-        &actual,
-        Budgets {
-            planned: &bp,
-            expected: &be,
-            reported: &br,
-        },
-        oa,
-        or,
-        &rb,
-    );
+    let (r, _) = report_of(&tracked, &rb, Some(&profile));
     assert_eq!(
         r.awarded_total,
         Some(mobiplan_core::Money::from_euros(1800))
