@@ -117,3 +117,76 @@ pub fn evaluate(
         project: Some(project),
     }
 }
+
+/// Implementation tracking of a stored document with an `[implementation]` section: the
+/// derived actual and reported projects, loaded like the plan (distances from towns
+/// included), the tracking report and the rules on what actually happens.
+pub struct Tracking {
+    pub report: mobiplan_core::tracking::Report,
+    pub actual_findings: Vec<Finding>,
+    pub rulebook: Arc<Rulebook>,
+}
+
+fn load_derived(doc: ProjectFile) -> Result<Project, Vec<InputError>> {
+    let mut p = Project::from_file(doc).map_err(|e| e.errors)?;
+    mobiplan_geo::fill_distances(&mut p, mobiplan_geo::Gazetteer::embedded())
+        .map_err(|e| e.errors)?;
+    Ok(p)
+}
+
+/// `None` when the document records no implementation; `Err` with the input errors when it
+/// (or a project derived from it) does not load.
+pub fn evaluate_tracking(
+    doc: &ProjectFile,
+    profile: Option<&RateProfile>,
+    now: DateTime<FixedOffset>,
+) -> Option<Result<Tracking, Vec<InputError>>> {
+    use mobiplan_core::tracking::{self, Budgets, Scope};
+    doc.implementation.as_ref()?;
+    let run = || -> Result<Tracking, Vec<InputError>> {
+        let rb = rulebook(doc.project.call_year).map_err(|message| {
+            vec![InputError {
+                field: "project.call_year".into(),
+                line: None,
+                column: None,
+                message,
+            }]
+        })?;
+        let profile = profile.filter(|p| p.validate(&rb).is_ok());
+        let plan = load_derived(doc.clone())?;
+        let (actual_file, omitted_actual) = tracking::derive(doc, Scope::Actual);
+        let (reported_file, omitted_reported) = tracking::derive(doc, Scope::Reported);
+        let actual = load_derived(actual_file)?;
+        let reported = load_derived(reported_file)?;
+        let planned = mobiplan_core::budget(&plan, &rb, profile);
+        let expected = tracking::derived_budget(&actual, &omitted_actual, &rb, profile);
+        let reported_budget = tracking::derived_budget(&reported, &omitted_reported, &rb, profile);
+        let report = tracking::report(
+            doc,
+            &actual,
+            Budgets {
+                planned: &planned,
+                expected: &expected,
+                reported: &reported_budget,
+            },
+            omitted_actual,
+            omitted_reported,
+            &rb,
+        );
+        let actual_findings = mobiplan_core::check(
+            &actual,
+            &rb,
+            &mobiplan_core::CheckContext { now: Some(now) },
+        )
+        .into_iter()
+        // The deadline concerns the application, which lies behind a granted project.
+        .filter(|f| f.rule != mobiplan_core::RuleId::PDeadline)
+        .collect();
+        Ok(Tracking {
+            report,
+            actual_findings,
+            rulebook: rb,
+        })
+    };
+    Some(run())
+}

@@ -67,6 +67,7 @@ route_table! {
     POST "/projects/{id}/people" => projects::people_save, Project(Edit);
     GET "/projects/{id}/budget" => projects::budget_show, Project(Read);
     GET "/projects/{id}/checks" => projects::checks_show, Project(Read);
+    GET "/projects/{id}/implementation" => projects::implementation_show, Project(Read);
     POST "/projects/{id}/rates" => projects::rates_select, Project(Edit);
     GET "/projects/{id}/export.toml" => projects::export_toml, Project(Read);
     GET "/projects/{id}/export.json" => projects::export_json, Project(Read);

@@ -4,3 +4,4 @@ pub mod exports;
 pub mod layout;
 pub mod pages;
 pub mod partials;
+pub mod tracking;

@@ -337,6 +337,9 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                                 a href={"/projects/" (id) "/checks"} { (t(lang, "web.checks")) }
                                 (status(lang, ev.errors() > 0, false))
                             }
+                            li.task {
+                                a href={"/projects/" (id) "/implementation"} { (t(lang, "tracking.title")) }
+                            }
                         }
                     }
                     (crate::views::exports::downloads(lang, id, ev))
