@@ -8,29 +8,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::json;
-use support::{App, spawn_app};
-
-async fn import(app: &App, example: &str) -> (String, String) {
-    let text = std::fs::read_to_string(support::root().join("examples").join(example)).unwrap();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text(text.clone()).file_name(example.to_owned()),
-    );
-    let res = app
-        .client
-        .post(app.url("/projects/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    let id = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/projects/")
-        .to_owned();
-    (id, text)
-}
+use support::spawn_app;
 
 fn magic(format: &str) -> &'static [u8] {
     match format {
@@ -47,7 +25,7 @@ fn magic(format: &str) -> &'static [u8] {
 async fn every_format_downloads_with_its_type_and_name_and_the_workbook_has_the_budget() {
     for backend in support::backends() {
         let app = spawn_app(backend).await;
-        let (id, text) = import(&app, "sch-riga-school.toml").await;
+        let (id, text) = app.import_example("sch-riga-school.toml").await;
         for format in mobiplan_export::Format::ALL {
             let res = app
                 .client
@@ -105,7 +83,7 @@ async fn every_format_downloads_with_its_type_and_name_and_the_workbook_has_the_
 async fn the_project_page_links_every_document_and_the_budget_page_shows_the_timeline() {
     for backend in support::backends() {
         let app = spawn_app(backend).await;
-        let (id, _) = import(&app, "vet-liepaja-vet-school.toml").await;
+        let (id, _) = app.import_example("vet-liepaja-vet-school.toml").await;
         let page = app.get_text(&format!("/projects/{id}")).await;
         for format in mobiplan_export::Format::ALL {
             assert!(
@@ -124,7 +102,7 @@ async fn the_project_page_links_every_document_and_the_budget_page_shows_the_tim
 async fn bad_export_requests_are_4xx_never_500() {
     for backend in support::backends() {
         let app = spawn_app(backend).await;
-        let (id, _) = import(&app, "sch-riga-school.toml").await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
         let status = |path: String| {
             let app = &app;
             async move {

@@ -5,29 +5,7 @@
 mod support;
 
 use mobiplan_core::tracking::{self, Scope};
-use support::{App, spawn_app};
-
-async fn import(app: &App, example: &str) -> (String, String) {
-    let text = std::fs::read_to_string(support::root().join("examples").join(example)).unwrap();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text(text.clone()).file_name(example.to_owned()),
-    );
-    let res = app
-        .client
-        .post(app.url("/projects/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    let id = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/projects/")
-        .to_owned();
-    (id, text)
-}
+use support::spawn_app;
 
 /// The reported total of a file as the core computes it (no agency rates: a range).
 fn reported_total(text: &str) -> mobiplan_core::Amount {
@@ -43,7 +21,7 @@ fn reported_total(text: &str) -> mobiplan_core::Amount {
 async fn a_tracked_project_shows_its_reported_budget_statuses_and_evidence() {
     for backend in support::backends() {
         let app = spawn_app(backend).await;
-        let (id, text) = import(&app, "tracked-sch-riga-school.toml").await;
+        let (id, text) = app.import_example("tracked-sch-riga-school.toml").await;
         let project = app.get_text(&format!("/projects/{id}")).await;
         assert!(project.contains(&format!("/projects/{id}/implementation")));
 
@@ -67,7 +45,7 @@ async fn a_tracked_project_shows_its_reported_budget_statuses_and_evidence() {
 async fn a_project_without_implementation_says_how_to_record_it() {
     for backend in support::backends() {
         let app = spawn_app(backend).await;
-        let (id, _) = import(&app, "sch-riga-school.toml").await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
         let res = app
             .client
             .get(app.url(&format!("/projects/{id}/implementation")))

@@ -259,6 +259,30 @@ impl App {
 }
 
 impl App {
+    /// Imports `examples/<example>` through the import form; the new project's id and the
+    /// file's text.
+    pub async fn import_example(&self, example: &str) -> (String, String) {
+        let text = std::fs::read_to_string(root().join("examples").join(example)).unwrap();
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::text(text.clone()).file_name(example.to_owned()),
+        );
+        let res = self
+            .client
+            .post(self.url("/projects/import"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let id = res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/projects/")
+            .to_owned();
+        (id, text)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
