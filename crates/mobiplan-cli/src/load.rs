@@ -64,14 +64,25 @@ pub fn project_file(path: &Path, lang: Lang) -> Result<ProjectFile, String> {
     parsed.map_err(|e| describe(path, &e, lang))
 }
 
-/// Resolves a project file into a project (with distances from the gazetteer where only towns
-/// are given) and loads its call year's rulebook; errors are reported against `path`.
+/// Resolves a project file into a project ([`resolve`]) and loads its call year's rulebook.
 pub fn from_file(
     file: ProjectFile,
     path: &Path,
     rulebook_file: Option<&Path>,
     lang: Lang,
 ) -> Result<Loaded, String> {
+    let project = resolve(file, path, lang)?;
+    let rulebook = rulebook(project.call_year, rulebook_file, lang)?;
+    Ok(Loaded {
+        file: path.display().to_string(),
+        project,
+        rulebook,
+    })
+}
+
+/// A project file into a project, with distances from the gazetteer where only towns are
+/// given; errors are reported against `path`.
+pub fn resolve(file: ProjectFile, path: &Path, lang: Lang) -> Result<Project, String> {
     let mut project = Project::from_file(file).map_err(|e| describe(path, &e, lang))?;
     let needs_places = project
         .activities
@@ -82,12 +93,7 @@ pub fn from_file(
         mobiplan_geo::fill_distances(&mut project, mobiplan_geo::Gazetteer::embedded())
             .map_err(|e| describe(path, &e, lang))?;
     }
-    let rulebook = rulebook(project.call_year, rulebook_file, lang)?;
-    Ok(Loaded {
-        file: path.display().to_string(),
-        project,
-        rulebook,
-    })
+    Ok(project)
 }
 
 pub fn rulebook(year: u16, file: Option<&Path>, lang: Lang) -> Result<Rulebook, String> {

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use mobiplan_core::tracking::{self, Budgets, Report, Scope};
-use mobiplan_core::{Budget, CheckContext, Finding, RateProfile, Severity, check};
+use mobiplan_core::tracking;
+use mobiplan_core::{Finding, RateProfile};
 use mobiplan_i18n::{Lang, amount, finding_message, money, render, text};
 use serde_json::{Value, json};
 
@@ -25,11 +25,7 @@ macro_rules! w {
 
 pub struct Tracked {
     pub plan: Loaded,
-    pub actual: Loaded,
-    pub report: Report,
-    /// The checker on the actual project: the rules hold for what is really done.
-    pub actual_findings: Vec<Finding>,
-    pub reported: Budget,
+    pub tracked: tracking::Tracked,
 }
 
 pub fn run(
@@ -41,51 +37,24 @@ pub fn run(
 ) -> Result<Tracked, String> {
     let file = load::project_file(path, lang)?;
     let plan = load::from_file(file.clone(), path, rulebook_file, lang)?;
-    let (actual_file, omitted_actual) = tracking::derive(&file, Scope::Actual);
-    let (reported_file, omitted_reported) = tracking::derive(&file, Scope::Reported);
-    let actual = load::from_file(actual_file, path, rulebook_file, lang)?;
-    let reported = load::from_file(reported_file, path, rulebook_file, lang)?;
     let profile: Option<RateProfile> = match rates {
         Some(p) => Some(load::profile(p, &plan.rulebook, lang)?),
         None => None,
     };
-    let rb = &plan.rulebook;
-    let planned_budget = mobiplan_core::budget(&plan.project, rb, profile.as_ref());
-    let expected_budget =
-        tracking::derived_budget(&actual.project, &omitted_actual, rb, profile.as_ref());
-    let reported_budget =
-        tracking::derived_budget(&reported.project, &omitted_reported, rb, profile.as_ref());
-    let report = tracking::report(
+    let tracked = tracking::evaluate(
         &file,
-        &actual.project,
-        Budgets {
-            planned: &planned_budget,
-            expected: &expected_budget,
-            reported: &reported_budget,
-        },
-        omitted_actual,
-        omitted_reported,
-        rb,
-    );
-    let actual_findings = check(&actual.project, rb, &CheckContext { now: Some(now) })
-        .into_iter()
-        // The deadline concerns the application, which lies behind a granted project.
-        .filter(|f| f.rule != mobiplan_core::RuleId::PDeadline)
-        .collect();
-    Ok(Tracked {
-        plan,
-        actual,
-        report,
-        actual_findings,
-        reported: reported_budget,
-    })
+        &plan.project,
+        &plan.rulebook,
+        profile.as_ref(),
+        now,
+        |f| load::resolve(f, path, lang),
+    )?;
+    Ok(Tracked { plan, tracked })
 }
 
 impl Tracked {
     pub fn has_errors(&self) -> bool {
-        self.actual_findings
-            .iter()
-            .any(|f| f.severity == Severity::Error)
+        self.tracked.has_errors()
     }
 }
 
@@ -98,7 +67,7 @@ fn percent_text(p: Option<(u32, u32)>) -> String {
 }
 
 pub fn text_output(t: &Tracked, lang: Lang) -> String {
-    let r = &t.report;
+    let r = &t.tracked.report;
     let out = &mut String::new();
     header(out, &t.plan, lang);
     w!(out);
@@ -171,7 +140,7 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
             ),
         ))
     );
-    if t.reported.rate_profile.is_none() {
+    if t.tracked.reported.rate_profile.is_none() {
         w!(out, "{}", dim(&text(lang, "cli.range-note")));
     }
     for (id, status) in &r.omitted_reported.activities {
@@ -209,7 +178,11 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
         );
     }
 
-    let findings: Vec<&Finding> = r.findings.iter().chain(&t.actual_findings).collect();
+    let findings: Vec<&Finding> = r
+        .findings
+        .iter()
+        .chain(&t.tracked.actual_findings)
+        .collect();
     if !findings.is_empty() {
         w!(out);
         w!(out, "{}", bold(&text(lang, "tracking.findings")));
@@ -288,7 +261,7 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
 }
 
 pub fn json_output(t: &Tracked, lang: Lang) -> String {
-    let r = &t.report;
+    let r = &t.tracked.report;
     let (received, needed) = r.evidence_progress();
     let v: Value = json!({
         "mobiplan": env!("CARGO_PKG_VERSION"),
@@ -309,8 +282,8 @@ pub fn json_output(t: &Tracked, lang: Lang) -> String {
             "reported": r.reported_total,
             "expected": r.expected_total,
         },
-        "rate_profile": t.reported.rate_profile,
-        "findings": r.findings.iter().chain(&t.actual_findings)
+        "rate_profile": t.tracked.reported.rate_profile,
+        "findings": r.findings.iter().chain(&t.tracked.actual_findings)
             .map(|f| finding_json(f, lang)).collect::<Vec<_>>(),
         "evidence": {
             "received": received,
@@ -330,7 +303,7 @@ pub fn json_output(t: &Tracked, lang: Lang) -> String {
             "reported": r.omitted_reported,
             "actual": r.omitted_actual,
         },
-        "actual_activities": t.actual.project.activities.len(),
+        "actual_activities": t.tracked.actual.activities.len(),
     });
     json_text(&v)
 }

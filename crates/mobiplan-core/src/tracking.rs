@@ -788,3 +788,67 @@ impl EvidenceNeed {
             }
     }
 }
+
+/// Everything the shells show of a tracked project.
+#[derive(Clone, Debug)]
+pub struct Tracked {
+    pub report: Report,
+    /// The actual project ([`Scope::Actual`]).
+    pub actual: Project,
+    /// The checker on the actual project (without `P-DEADLINE`: the application lies behind
+    /// a granted project), so the rules hold for what is really done.
+    pub actual_findings: Vec<Finding>,
+    /// The budget of what was completed.
+    pub reported: Budget,
+}
+
+impl Tracked {
+    pub fn has_errors(&self) -> bool {
+        self.actual_findings
+            .iter()
+            .any(|f| f.severity == crate::Severity::Error)
+    }
+}
+
+/// The whole tracking path for a file and its loaded plan: derive the actual and reported
+/// projects, load them with `load` (the shell's own loader, which may compute distances from
+/// towns), budget and check them, and report. The core stays free of I/O; the shells share
+/// one path.
+pub fn evaluate<E>(
+    file: &ProjectFile,
+    plan: &Project,
+    rb: &Rulebook,
+    profile: Option<&crate::RateProfile>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    mut load: impl FnMut(ProjectFile) -> Result<Project, E>,
+) -> Result<Tracked, E> {
+    let (actual_file, omitted_actual) = derive(file, Scope::Actual);
+    let (reported_file, omitted_reported) = derive(file, Scope::Reported);
+    let actual = load(actual_file)?;
+    let reported = load(reported_file)?;
+    let planned = crate::budget(plan, rb, profile);
+    let expected = derived_budget(&actual, &omitted_actual, rb, profile);
+    let reported_budget = derived_budget(&reported, &omitted_reported, rb, profile);
+    let report = report(
+        file,
+        &actual,
+        Budgets {
+            planned: &planned,
+            expected: &expected,
+            reported: &reported_budget,
+        },
+        omitted_actual,
+        omitted_reported,
+        rb,
+    );
+    let actual_findings = crate::check(&actual, rb, &crate::CheckContext { now: Some(now) })
+        .into_iter()
+        .filter(|f| f.rule != RuleId::PDeadline)
+        .collect();
+    Ok(Tracked {
+        report,
+        actual,
+        actual_findings,
+        reported: reported_budget,
+    })
+}

@@ -2830,31 +2830,14 @@ const AGENCY: &str = include_str!("../../../examples/rates/example-agency-2026.t
 
 /// The base project with an `[implementation]` section, through the whole tracking path.
 fn tracking_report(implementation: &str) -> mobiplan_core::tracking::Report {
-    use mobiplan_core::tracking::{self, Budgets, Scope};
     let f = parse_toml(&format!("{BASE}\n{implementation}")).expect("the tracked project parses");
     let rb = Rulebook::embedded(2026).unwrap();
     let profile = mobiplan_core::RateProfile::from_toml(AGENCY, &rb).unwrap();
     let plan = Project::from_file(f.clone()).expect("the plan loads");
-    let (actual_file, omitted_actual) = tracking::derive(&f, Scope::Actual);
-    let (reported_file, omitted_reported) = tracking::derive(&f, Scope::Reported);
-    let actual = Project::from_file(actual_file).expect("the actual project loads");
-    let reported = Project::from_file(reported_file).expect("the reported project loads");
-    let planned = mobiplan_core::budget(&plan, &rb, Some(&profile));
-    let expected = tracking::derived_budget(&actual, &omitted_actual, &rb, Some(&profile));
-    let reported_budget =
-        tracking::derived_budget(&reported, &omitted_reported, &rb, Some(&profile));
-    tracking::report(
-        &f,
-        &actual,
-        Budgets {
-            planned: &planned,
-            expected: &expected,
-            reported: &reported_budget,
-        },
-        omitted_actual,
-        omitted_reported,
-        &rb,
-    )
+    let now = DateTime::parse_from_rfc3339("2027-06-01T12:00:00+03:00").unwrap();
+    mobiplan_core::tracking::evaluate(&f, &plan, &rb, Some(&profile), now, Project::from_file)
+        .expect("the derived projects load")
+        .report
 }
 
 fn tracking_findings(implementation: &str, rule: RuleId) -> Vec<Finding> {

@@ -5,7 +5,7 @@
 //! overlay says it should look, so the derivation is tested independently of itself.
 
 use mobiplan_core::project::parse_toml;
-use mobiplan_core::tracking::{self, Budgets, Document, Scope, Status};
+use mobiplan_core::tracking::{self, Document, Scope, Status};
 use mobiplan_core::{Category, Project, RateProfile, Rulebook, budget};
 
 const AGENCY: &str = include_str!("../../../examples/rates/example-agency-2026.toml");
@@ -328,28 +328,12 @@ fn report_of(
 ) -> (tracking::Report, mobiplan_core::Budget) {
     let f = parse_toml(tracked).unwrap();
     let plan = Project::from_file(f.clone()).unwrap();
-    let (af, oa) = tracking::derive(&f, Scope::Actual);
-    let (rf, or) = tracking::derive(&f, Scope::Reported);
-    let actual = Project::from_file(af).unwrap();
-    let reported = Project::from_file(rf).unwrap();
-    let (bp, be, br) = (
-        budget(&plan, rb, profile),
-        tracking::derived_budget(&actual, &oa, rb, profile),
-        tracking::derived_budget(&reported, &or, rb, profile),
-    );
-    let r = tracking::report(
-        &f,
-        &actual,
-        Budgets {
-            planned: &bp,
-            expected: &be,
-            reported: &br,
-        },
-        oa,
-        or,
-        rb,
-    );
-    (r, br)
+    let t = tracking::evaluate(&f, &plan, rb, profile, now(), Project::from_file).unwrap();
+    (t.report, t.reported)
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2027-06-01T12:00:00+03:00").unwrap()
 }
 
 #[test]

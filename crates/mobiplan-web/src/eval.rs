@@ -118,12 +118,10 @@ pub fn evaluate(
     }
 }
 
-/// Implementation tracking of a stored document with an `[implementation]` section: the
-/// derived actual and reported projects, loaded like the plan (distances from towns
-/// included), the tracking report and the rules on what actually happens.
+/// Implementation tracking of a stored document with an `[implementation]` section
+/// ([`mobiplan_core::tracking::evaluate`], loading each derived project like the plan).
 pub struct Tracking {
-    pub report: mobiplan_core::tracking::Report,
-    pub actual_findings: Vec<Finding>,
+    pub tracked: mobiplan_core::tracking::Tracked,
     pub rulebook: Arc<Rulebook>,
 }
 
@@ -141,7 +139,6 @@ pub fn evaluate_tracking(
     profile: Option<&RateProfile>,
     now: DateTime<FixedOffset>,
 ) -> Option<Result<Tracking, Vec<InputError>>> {
-    use mobiplan_core::tracking::{self, Budgets, Scope};
     doc.implementation.as_ref()?;
     let run = || -> Result<Tracking, Vec<InputError>> {
         let rb = rulebook(doc.project.call_year).map_err(|message| {
@@ -154,37 +151,10 @@ pub fn evaluate_tracking(
         })?;
         let profile = profile.filter(|p| p.validate(&rb).is_ok());
         let plan = load_derived(doc.clone())?;
-        let (actual_file, omitted_actual) = tracking::derive(doc, Scope::Actual);
-        let (reported_file, omitted_reported) = tracking::derive(doc, Scope::Reported);
-        let actual = load_derived(actual_file)?;
-        let reported = load_derived(reported_file)?;
-        let planned = mobiplan_core::budget(&plan, &rb, profile);
-        let expected = tracking::derived_budget(&actual, &omitted_actual, &rb, profile);
-        let reported_budget = tracking::derived_budget(&reported, &omitted_reported, &rb, profile);
-        let report = tracking::report(
-            doc,
-            &actual,
-            Budgets {
-                planned: &planned,
-                expected: &expected,
-                reported: &reported_budget,
-            },
-            omitted_actual,
-            omitted_reported,
-            &rb,
-        );
-        let actual_findings = mobiplan_core::check(
-            &actual,
-            &rb,
-            &mobiplan_core::CheckContext { now: Some(now) },
-        )
-        .into_iter()
-        // The deadline concerns the application, which lies behind a granted project.
-        .filter(|f| f.rule != mobiplan_core::RuleId::PDeadline)
-        .collect();
+        let tracked =
+            mobiplan_core::tracking::evaluate(doc, &plan, &rb, profile, now, load_derived)?;
         Ok(Tracking {
-            report,
-            actual_findings,
+            tracked,
             rulebook: rb,
         })
     };

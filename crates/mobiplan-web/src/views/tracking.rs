@@ -48,11 +48,15 @@ pub fn implementation_page(
 }
 
 fn report(lang: Lang, tracking: &Tracking) -> Markup {
-    let r = &tracking.report;
+    let r = &tracking.tracked.report;
     let s = &r.statuses;
     let currency = &tracking.rulebook.meta.currency;
     let dash = t(lang, "tracking.not-awarded");
-    let findings: Vec<&Finding> = r.findings.iter().chain(&tracking.actual_findings).collect();
+    let findings: Vec<&Finding> = r
+        .findings
+        .iter()
+        .chain(&tracking.tracked.actual_findings)
+        .collect();
     let (received, needed) = r.evidence_progress();
     html! {
         p { (tr(lang, "tracking.statuses", &[
