@@ -21,6 +21,7 @@ macro_rules! w {
         let _ = writeln!($out, $($arg)*);
     }};
 }
+pub(crate) use w;
 
 pub fn json_text(v: &Value) -> String {
     let mut text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into());

@@ -10,18 +10,8 @@ use mobiplan_i18n::{Lang, amount, finding_message, money, render, text};
 use serde_json::{Value, json};
 
 use crate::load::{self, Loaded};
-use crate::output::{finding_json, header, json_text, severity_cell, subject_text};
+use crate::output::{finding_json, header, json_text, severity_cell, subject_text, w};
 use crate::term::{bold, dim, pad, rpad};
-
-macro_rules! w {
-    ($out:expr) => {
-        $out.push('\n')
-    };
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = writeln!($out, $($arg)*);
-    }};
-}
 
 pub struct Tracked {
     pub plan: Loaded,
@@ -55,14 +45,6 @@ pub fn run(
 impl Tracked {
     pub fn has_errors(&self) -> bool {
         self.tracked.has_errors()
-    }
-}
-
-fn percent_text(p: Option<(u32, u32)>) -> String {
-    match p {
-        None => String::new(),
-        Some((a, b)) if a == b => format!("{a} %"),
-        Some((a, b)) => format!("{a}–{b} %"),
     }
 }
 
@@ -114,7 +96,7 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
                 20
             ),
             rpad(&amount(row.reported, lang), 20),
-            rpad(&percent_text(row.percent_used), 20),
+            rpad(&mobiplan_i18n::percent(row.percent_used), 20),
             rpad(&amount(row.expected, lang), 20),
         );
     }
@@ -133,7 +115,7 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
                 20
             ),
             rpad(&amount(r.reported_total, lang), 20),
-            rpad(&percent_text(r.percent_used()), 20),
+            rpad(&mobiplan_i18n::percent(r.percent_used()), 20),
             rpad(
                 &format!("{} {currency}", amount(r.expected_total, lang)),
                 20

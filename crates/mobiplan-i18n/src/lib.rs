@@ -185,6 +185,15 @@ pub fn amount(a: Amount, lang: Lang) -> String {
     }
 }
 
+/// A share in whole per cent, or a range of them (`10 %`, `13–26 %`); empty when unknown.
+pub fn percent(p: Option<(u32, u32)>) -> String {
+    match p {
+        None => String::new(),
+        Some((a, b)) if a == b => format!("{a} %"),
+        Some((a, b)) => format!("{a}–{b} %"),
+    }
+}
+
 /// Kilometres with two decimals in the language's decimal mark.
 pub fn km(k: Km100, lang: Lang) -> String {
     let s = k.to_string();

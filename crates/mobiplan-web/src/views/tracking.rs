@@ -11,14 +11,6 @@ use mobiplan_i18n::{amount, finding_message, money};
 use crate::eval::Tracking;
 use crate::i18n::{Lang, t, tr};
 
-fn percent(p: Option<(u32, u32)>) -> String {
-    match p {
-        None => String::new(),
-        Some((a, b)) if a == b => format!("{a} %"),
-        Some((a, b)) => format!("{a}–{b} %"),
-    }
-}
-
 fn status_word(lang: Lang, s: mobiplan_core::tracking::Status) -> String {
     t(lang, &format!("status.{}", s.id()))
 }
@@ -82,7 +74,7 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
                             td.num { (amount(row.planned, lang)) }
                             td.num { (row.awarded.map(|m| money(m, lang)).unwrap_or_else(|| dash.clone())) }
                             td.num { (amount(row.reported, lang)) }
-                            td.num { (percent(row.percent_used)) }
+                            td.num { (mobiplan_i18n::percent(row.percent_used)) }
                             td.num { (amount(row.expected, lang)) }
                         }
                     }
@@ -92,7 +84,7 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
                     td.num { (amount(r.planned_total, lang)) }
                     td.num { (r.awarded_total.map(|m| money(m, lang)).unwrap_or_else(|| dash.clone())) }
                     td.num { (amount(r.reported_total, lang)) }
-                    td.num { (percent(r.percent_used())) }
+                    td.num { (mobiplan_i18n::percent(r.percent_used())) }
                     td.num { (amount(r.expected_total, lang)) " " (currency) }
                 } }
             }
