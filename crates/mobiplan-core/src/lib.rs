@@ -5,6 +5,7 @@
 //! line. Inputs are strings and values; outputs are values. Everything a shell needs from the
 //! world (the time, distances from a gazetteer) is passed in.
 
+pub mod agenda;
 pub mod budget;
 pub mod check;
 pub mod finding;

@@ -205,6 +205,9 @@ pub mod file {
         /// What happened to each preparatory visit, by visit id.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         pub visits: BTreeMap<String, VisitRecord>,
+        /// The day the final report was submitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub final_report: Option<Date>,
     }
 
     #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -284,6 +287,15 @@ pub(crate) fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError>
             errors.push(err(
                 format!("implementation.awarded.{}", category.id()),
                 format!("{amount} is negative"),
+            ));
+        }
+    }
+    if let Some(d) = imp.final_report {
+        let start = f.project.start.0;
+        if d.0 < start {
+            errors.push(err(
+                "implementation.final_report".to_owned(),
+                format!("{d} is before the project's start {}", f.project.start),
             ));
         }
     }
