@@ -4,9 +4,12 @@
 
 use std::path::Path;
 
+use mobiplan_core::agenda::{self, Agenda};
 use mobiplan_core::tracking;
 use mobiplan_core::{Finding, RateProfile};
-use mobiplan_i18n::{Lang, amount, finding_message, money, render, text};
+use mobiplan_i18n::{
+    Lang, agenda_event, agenda_overdue, amount, finding_message, money, render, text,
+};
 use serde_json::{Value, json};
 
 use crate::load::{self, Loaded};
@@ -16,6 +19,8 @@ use crate::term::{bold, dim, pad, rpad};
 pub struct Tracked {
     pub plan: Loaded,
     pub tracked: tracking::Tracked,
+    /// What comes next and what is overdue on the day of `--now`.
+    pub agenda: Agenda,
 }
 
 pub fn run(
@@ -39,7 +44,17 @@ pub fn run(
         now,
         |f| load::resolve(f, path, lang),
     )?;
-    Ok(Tracked { plan, tracked })
+    let agenda = agenda::agenda(
+        &file,
+        &plan.rulebook,
+        Some(&tracked.report),
+        now.date_naive(),
+    );
+    Ok(Tracked {
+        plan,
+        tracked,
+        agenda,
+    })
 }
 
 impl Tracked {
@@ -239,7 +254,39 @@ pub fn text_output(t: &Tracked, lang: Lang) -> String {
             );
         }
     }
+    agenda_text(out, &t.agenda, lang);
     out.clone()
+}
+
+fn agenda_text(out: &mut String, a: &Agenda, lang: Lang) {
+    w!(out);
+    w!(out, "{}", bold(&text(lang, "dashboard.next")));
+    for d in &a.next {
+        w!(out, "  {}  {}", d.date, agenda_event(&d.event, lang));
+    }
+    w!(
+        out,
+        "  {}: {}    {}: {}",
+        text(lang, "dashboard.days-to-end"),
+        a.days_to_end,
+        text(lang, "dashboard.days-to-report"),
+        match a.final_report_submitted {
+            Some(d) => render(
+                lang,
+                "dashboard.report-submitted",
+                &[("date", d.to_string())]
+            ),
+            None => a.days_to_report.to_string(),
+        }
+    );
+    w!(out);
+    w!(out, "{}", bold(&text(lang, "dashboard.overdue")));
+    if a.overdue.is_empty() {
+        w!(out, "  {}", text(lang, "dashboard.nothing-overdue"));
+    }
+    for o in &a.overdue {
+        w!(out, "  {}", agenda_overdue(o, lang));
+    }
 }
 
 pub fn json_output(t: &Tracked, lang: Lang) -> String {
@@ -286,6 +333,7 @@ pub fn json_output(t: &Tracked, lang: Lang) -> String {
             "actual": r.omitted_actual,
         },
         "actual_activities": t.tracked.actual.activities.len(),
+        "agenda": t.agenda,
     });
     json_text(&v)
 }

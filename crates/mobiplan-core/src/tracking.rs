@@ -280,7 +280,7 @@ fn err(field: String, message: String) -> InputError {
 
 /// Structural problems of the `[implementation]` section; called by the project loader, so a
 /// file whose overlay does not fit its plan does not load (like any other bad reference).
-pub(crate) fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
+pub fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
     let mut errors = Vec::new();
     for (category, amount) in &imp.awarded {
         if amount.cents() < 0 {
@@ -745,15 +745,11 @@ pub fn report(
             let rec = imp.activities.get(&a.id);
             let n = a.participants.count();
             let green = a.travel.as_ref().map(|t| t.green);
-            let documents = rb
-                .tracking
-                .evidence
-                .value
-                .iter()
-                .filter(|(_, need)| need.applies(a.kind, green))
-                .map(|(doc, _)| {
-                    let got = rec.and_then(|r| r.evidence.get(doc)).copied().unwrap_or(0);
-                    (*doc, got.min(n), n)
+            let documents = documents_needed(rb, a.kind, green)
+                .into_iter()
+                .map(|doc| {
+                    let got = rec.and_then(|r| r.evidence.get(&doc)).copied().unwrap_or(0);
+                    (doc, got.min(n), n)
                 })
                 .collect();
             EvidenceRow {
@@ -799,6 +795,18 @@ impl EvidenceNeed {
                 Some(want) => green == Some(want),
             }
     }
+}
+
+/// The documents each participant of an activity of `kind` needs as evidence (rulebook
+/// `tracking.evidence`); `green` is the activity's green-travel flag, `None` without travel.
+pub fn documents_needed(rb: &Rulebook, kind: ActivityKind, green: Option<bool>) -> Vec<Document> {
+    rb.tracking
+        .evidence
+        .value
+        .iter()
+        .filter(|(_, need)| need.applies(kind, green))
+        .map(|(doc, _)| *doc)
+        .collect()
 }
 
 /// Everything the shells show of a tracked project.

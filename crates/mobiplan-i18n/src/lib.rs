@@ -12,6 +12,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+use mobiplan_core::agenda::{Event, Overdue};
 use mobiplan_core::budget::Line;
 use mobiplan_core::finding::{Arg, Finding};
 use mobiplan_core::money::{Amount, Money};
@@ -182,6 +183,70 @@ pub fn amount(a: Amount, lang: Lang) -> String {
         money(a.min, lang)
     } else {
         format!("{} – {}", money(a.min, lang), money(a.max, lang))
+    }
+}
+
+/// A dated event of a project's agenda ([`mobiplan_core::agenda`]), for people.
+pub fn agenda_event(e: &Event, lang: Lang) -> String {
+    match e {
+        Event::Deadline => text(lang, "dashboard.event-deadline").into_owned(),
+        Event::ProjectStart => text(lang, "dashboard.event-project-start").into_owned(),
+        Event::ActivityStart { activity } => render(
+            lang,
+            "dashboard.event-activity-start",
+            &[("activity", activity.clone())],
+        ),
+        Event::ActivityEnd { activity } => render(
+            lang,
+            "dashboard.event-activity-end",
+            &[("activity", activity.clone())],
+        ),
+        Event::VisitStart { visit } => render(
+            lang,
+            "dashboard.event-visit-start",
+            &[("visit", visit.clone())],
+        ),
+        Event::ProjectEnd => text(lang, "dashboard.event-project-end").into_owned(),
+        Event::FinalReport => text(lang, "dashboard.event-final-report").into_owned(),
+    }
+}
+
+/// Something overdue in a project's agenda, for people.
+pub fn agenda_overdue(o: &Overdue, lang: Lang) -> String {
+    match o {
+        Overdue::NotConfirmed { activity, start } => render(
+            lang,
+            "dashboard.overdue-not-confirmed",
+            &[("activity", activity.clone()), ("date", start.to_string())],
+        ),
+        Overdue::NotCompleted { activity, end } => render(
+            lang,
+            "dashboard.overdue-not-completed",
+            &[("activity", activity.clone()), ("date", end.to_string())],
+        ),
+        Overdue::VisitNotCompleted { visit, end } => render(
+            lang,
+            "dashboard.overdue-visit-not-completed",
+            &[("visit", visit.clone()), ("date", end.to_string())],
+        ),
+        Overdue::Evidence {
+            activity,
+            received,
+            needed,
+        } => render(
+            lang,
+            "dashboard.overdue-evidence",
+            &[
+                ("activity", activity.clone()),
+                ("received", received.to_string()),
+                ("needed", needed.to_string()),
+            ],
+        ),
+        Overdue::FinalReport { due } => render(
+            lang,
+            "dashboard.overdue-final-report",
+            &[("date", due.to_string())],
+        ),
     }
 }
 

@@ -718,6 +718,27 @@ impl Store {
         })
     }
 
+    /// The organisation (id, name) of every project the user may read, by project id: the
+    /// dashboard groups projects by it (a project shared from another organisation shows
+    /// under that one).
+    pub async fn project_orgs_for(
+        &self,
+        user_id: &str,
+    ) -> Result<std::collections::HashMap<String, (String, String)>> {
+        let rows: Vec<(String, String, String)> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT p.id, o.id, o.name FROM projects p JOIN organisations o ON o.id = p.org_id
+                 WHERE p.org_id IN (SELECT org_id FROM memberships WHERE user_id = $1)
+                    OR p.id IN (SELECT project_id FROM project_shares WHERE user_id = $1)",
+            )
+            .bind(user_id).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(p, o, name)| (p, (o, name)))
+            .collect())
+    }
+
     /// The rate profiles of the user's organisations, by name.
     pub async fn list_rate_profiles_for(&self, user_id: &str) -> Result<Vec<RateProfileSummary>> {
         dispatch!(&self.backend, pool => {

@@ -203,6 +203,12 @@ mod cases {
         let mut both = vec![pa.id.clone(), pb.id.clone()];
         both.sort();
         assert_eq!(listed, both);
+        // The shared project shows under its own organisation, the one it belongs to.
+        let orgs = store.project_orgs_for(&anna.id).await.unwrap();
+        assert_eq!(orgs.len(), 2);
+        assert_eq!(orgs[&pa.id], (a.id.clone(), a.name.clone()));
+        assert_eq!(orgs[&pb.id], (b.id.clone(), b.name.clone()));
+        assert_eq!(store.project_orgs_for(&bob.id).await.unwrap().len(), 1);
         assert_eq!(store.project_shares(&pb.id).await.unwrap().len(), 1);
         store.unshare_project(&pb.id, &anna.id).await.unwrap();
         assert_eq!(

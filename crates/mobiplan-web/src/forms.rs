@@ -2,12 +2,15 @@
 //! cannot be read becomes a field error naming the input, and the user's text is kept so the
 //! page can show it again.
 
+use mobiplan_core::budget::Category;
 use mobiplan_core::money::Money;
 use mobiplan_core::project::RealCostKind;
 use mobiplan_core::project::file::{
     Accompanying, Activity, Course, Means, Organisation, Participants, Person, PreparatoryVisit,
     ProjectFile, QualityArea, RealCost, Travel, Venue,
 };
+use mobiplan_core::tracking::file::{ActivityRecord, Implementation, TravelActual, VisitRecord};
+use mobiplan_core::tracking::{Document, Status};
 use mobiplan_core::types::{ActivityKind, Coordinates, Country, Date, Field, Role};
 
 /// A submitted form.
@@ -63,7 +66,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn fail(&mut self, name: &str, key: &'static str) {
+    pub fn fail(&mut self, name: &str, key: &'static str) {
         self.errors.push(FieldError {
             name: name.to_owned(),
             key,
@@ -138,6 +141,21 @@ impl<'a> Reader<'a> {
             None => {
                 self.fail(name, "web.error.country");
                 Country::UNKNOWN
+            }
+        }
+    }
+
+    /// A status from a select; a missing one is required.
+    pub fn status(&mut self, name: &str) -> Status {
+        match self.form.get(name).map(Status::parse) {
+            Some(Some(s)) => s,
+            Some(None) => {
+                self.fail(name, "web.error.status");
+                Status::Planned
+            }
+            None => {
+                self.fail(name, "web.error.required");
+                Status::Planned
             }
         }
     }
@@ -548,6 +566,102 @@ pub fn read_visit(form: &FormData, id: &str) -> (PreparatoryVisit, Vec<FieldErro
         persons: r.participants("persons"),
     };
     (visit, r.errors)
+}
+
+/// The form of one activity's implementation record (`/projects/{id}/implementation/
+/// activities/{aid}`) read onto the record it replaces: what the web does not edit (actual
+/// means of transport, a measured distance) is kept. Values equal to the plan are not stored,
+/// so the record holds only what differs. The status is read as asked for: whether the change
+/// is allowed is the handler's question (it knows the stored status).
+pub fn read_activity_record(
+    form: &FormData,
+    plan: &Activity,
+    old: Option<&ActivityRecord>,
+    needed: &[Document],
+) -> (ActivityRecord, Vec<FieldError>) {
+    let mut r = Reader::new(form);
+    let status = r.status("status");
+    let start = r.required_date("start");
+    let end = r.required_date("end");
+    let participants = r.participants("actual");
+    let mut persons = std::collections::BTreeMap::new();
+    for person in participants.names.iter().flatten() {
+        let name = format!("person_{person}");
+        match form.get(&name) {
+            None => {}
+            Some(v) => match Status::parse(v) {
+                Some(s) => {
+                    persons.insert(person.clone(), s);
+                }
+                None => r.fail(&name, "web.error.status"),
+            },
+        }
+    }
+    let travel = plan.travel.as_ref().map(|t| {
+        let green = form.flag("travel_green");
+        let days = r.number("travel_days").unwrap_or(t.days);
+        let mut actual = old.and_then(|o| o.travel.clone()).unwrap_or_default();
+        actual.green = (green != t.green).then_some(green);
+        actual.days = (days != t.days).then_some(days);
+        actual
+    });
+    let mut evidence = std::collections::BTreeMap::new();
+    for doc in needed {
+        if let Some(n) = r.number(&format!("evidence_{}", doc.id()))
+            && n > 0
+        {
+            evidence.insert(*doc, n);
+        }
+    }
+    let record = ActivityRecord {
+        status,
+        start: (start != plan.start).then_some(start),
+        end: (end != plan.end).then_some(end),
+        participants: (participants != plan.participants).then_some(participants),
+        travel: travel.filter(|t| *t != TravelActual::default()),
+        persons,
+        evidence,
+    };
+    (record, r.errors)
+}
+
+/// The form of one preparatory visit's implementation record.
+pub fn read_visit_record(
+    form: &FormData,
+    plan: &PreparatoryVisit,
+) -> (VisitRecord, Vec<FieldError>) {
+    let mut r = Reader::new(form);
+    let status = r.status("status");
+    let start = r.required_date("start");
+    let end = r.required_date("end");
+    let persons = r.participants("actual");
+    let record = VisitRecord {
+        status,
+        start: (start != plan.start).then_some(start),
+        end: (end != plan.end).then_some(end),
+        persons: (persons != plan.persons).then_some(persons),
+    };
+    (record, r.errors)
+}
+
+/// The awarded grant per category and the final report's submission, onto the project's
+/// implementation (created by the first save: recording the grant starts tracking).
+pub fn read_awarded(form: &FormData, imp: &mut Implementation) -> Vec<FieldError> {
+    let mut r = Reader::new(form);
+    let mut awarded = std::collections::BTreeMap::new();
+    for c in Category::ALL {
+        let name = format!("awarded_{}", c.id());
+        if let Some(m) = r.money(&name) {
+            if m.cents() < 0 {
+                r.fail(&name, "web.error.money");
+            } else {
+                awarded.insert(c, m);
+            }
+        }
+    }
+    imp.awarded = awarded;
+    imp.final_report = r.date("final_report");
+    r.errors
 }
 
 #[cfg(test)]

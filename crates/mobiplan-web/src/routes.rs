@@ -12,7 +12,8 @@ use mobiplan_store::Role;
 
 use crate::access::{Access, Need};
 use crate::handlers::{
-    accounts, activities, api, assets, exports, history, projects, rates, visits,
+    accounts, activities, api, assets, dashboard, exports, history, implementation, projects,
+    rates, visits,
 };
 use crate::state::AppState;
 
@@ -57,6 +58,7 @@ route_table! {
     POST "/orgs/{org}/members/{uid}" => accounts::member_update, Org(Role::Owner);
     // Projects
     GET "/" => projects::project_list, User;
+    GET "/dashboard" => dashboard::dashboard, User;
     GET "/projects/new" => projects::project_new, User;
     POST "/projects" => projects::project_create, User;
     POST "/projects/import" => projects::project_import, User;
@@ -67,7 +69,13 @@ route_table! {
     POST "/projects/{id}/people" => projects::people_save, Project(Edit);
     GET "/projects/{id}/budget" => projects::budget_show, Project(Read);
     GET "/projects/{id}/checks" => projects::checks_show, Project(Read);
-    GET "/projects/{id}/implementation" => projects::implementation_show, Project(Read);
+    // Implementation tracking
+    GET "/projects/{id}/implementation" => implementation::implementation_show, Project(Read);
+    POST "/projects/{id}/implementation/awarded" => implementation::awarded_save, Project(Edit);
+    GET "/projects/{id}/implementation/activities/{aid}" => implementation::activity_record_edit, Project(Read);
+    POST "/projects/{id}/implementation/activities/{aid}" => implementation::activity_record_save, Project(Edit);
+    GET "/projects/{id}/implementation/visits/{vid}" => implementation::visit_record_edit, Project(Read);
+    POST "/projects/{id}/implementation/visits/{vid}" => implementation::visit_record_save, Project(Edit);
     POST "/projects/{id}/rates" => projects::rates_select, Project(Edit);
     GET "/projects/{id}/export.toml" => projects::export_toml, Project(Read);
     GET "/projects/{id}/export.json" => projects::export_json, Project(Read);

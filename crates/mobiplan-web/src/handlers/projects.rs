@@ -360,34 +360,6 @@ pub async fn budget_show(
     }
 }
 
-/// The implementation page (what the file's `[implementation]` section records).
-pub async fn implementation_show(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Path(id): Path<String>,
-) -> Response {
-    match state.store.get_project(&id).await {
-        Ok(s) => {
-            let profile = super::profile_of(&state, &s).await;
-            let tracking =
-                crate::eval::evaluate_tracking(&s.document, profile.as_ref(), super::now());
-            html(
-                StatusCode::OK,
-                lang,
-                t(lang, "tracking.title"),
-                &format!("/projects/{id}/implementation"),
-                crate::views::tracking::implementation_page(
-                    lang,
-                    &id,
-                    &s.document.project.title,
-                    tracking.as_ref(),
-                ),
-            )
-        }
-        Err(e) => error_page(lang, e.into()),
-    }
-}
-
 pub async fn checks_show(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,

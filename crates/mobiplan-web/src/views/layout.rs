@@ -37,6 +37,7 @@ pub fn page(p: Page<'_>) -> Markup {
                         a.brand href="/" { "mobiplan" }
                         nav aria-label=(t(lang, "web.nav")) {
                             a href="/" { (t(lang, "web.projects")) }
+                            a href="/dashboard" { (t(lang, "dashboard.title")) }
                             a href="/rates" { (t(lang, "web.rates")) }
                             @if let Some(a) = &actor {
                                 a href="/account" { (a.user.email) }

@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod activity;
+pub mod dashboard;
 pub mod exports;
 pub mod layout;
 pub mod pages;

@@ -248,6 +248,15 @@ fn kind_name(lang: Lang, k: ActivityKind) -> String {
     t(lang, &format!("kind.{}", k.id()))
 }
 
+/// "Course: Digital tools" — an activity as lists name it.
+pub fn activity_title(lang: Lang, a: &mobiplan_core::project::file::Activity) -> String {
+    format!(
+        "{}: {}",
+        kind_name(lang, a.kind),
+        a.title.clone().unwrap_or_else(|| a.id.clone())
+    )
+}
+
 pub fn project_page(v: ProjectView<'_>) -> Markup {
     let lang = v.lang;
     let doc = &v.stored.document;
@@ -288,7 +297,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             @for (i, a) in doc.activities.iter().enumerate() {
                                 li.task {
                                     a href={"/projects/" (id) "/activities/" (a.id)} {
-                                        (kind_name(lang, a.kind)) ": " (a.title.clone().unwrap_or_else(|| a.id.clone()))
+                                        (activity_title(lang, a))
                                     }
                                     span.meta { (a.start) " – " (a.end) " · " (participants_text(lang, &a.participants)) }
                                     (status(lang, ev.has_problem_under(&format!("activities[{i}]")), false))

@@ -1,31 +1,130 @@
-//! The implementation page: awarded, reported and expected amounts per category, the
-//! statuses, the rules on what actually happens and the evidence still missing. It shows
-//! what the project file's `[implementation]` section records (`mobiplan report` prints the
-//! same report).
+//! The implementation pages: the awarded grant and the final report's submission (a form),
+//! every activity and visit with its status, then the report — awarded, reported and expected
+//! amounts per category, the rules on what actually happens and the evidence still missing
+//! (`mobiplan report` prints the same report). Each activity and visit has its own record
+//! form: status (only the moves the core allows are offered), actual dates and participants,
+//! travel, evidence received.
 
 use maud::{Markup, html};
+use mobiplan_core::budget::{Budget, Category};
 use mobiplan_core::finding::Finding;
 use mobiplan_core::project::InputError;
+use mobiplan_core::project::file::{Activity, Participants, PreparatoryVisit, ProjectFile};
+use mobiplan_core::tracking::file::{ActivityRecord, Implementation, VisitRecord};
+use mobiplan_core::tracking::{Document, EvidenceRow, Status};
+use mobiplan_core::types::Role;
 use mobiplan_i18n::{amount, finding_message, money};
 
 use crate::eval::Tracking;
+use crate::forms::FieldError;
 use crate::i18n::{Lang, t, tr};
+use crate::views::layout::back;
+use crate::views::pages::{activity_title, label_of, participants_fields, participants_text};
+use crate::views::partials::{Errors, Input, checkbox, error_summary, input, select};
 
-fn status_word(lang: Lang, s: mobiplan_core::tracking::Status) -> String {
+/// The label of an input of the implementation forms, for the error summary.
+fn record_label(lang: Lang, doc: &ProjectFile, name: &str) -> String {
+    if let Some(d) = name.strip_prefix("evidence_") {
+        return t(lang, &format!("document.{d}"));
+    }
+    if let Some(c) = name.strip_prefix("awarded_") {
+        return t(lang, &format!("category.{c}"));
+    }
+    if let Some(p) = name.strip_prefix("person_") {
+        return doc
+            .people
+            .iter()
+            .find(|x| x.id == p)
+            .map_or_else(|| p.to_owned(), |x| x.name.clone());
+    }
+    label_of(lang, name)
+}
+
+pub fn status_word(lang: Lang, s: Status) -> String {
     t(lang, &format!("status.{}", s.id()))
 }
 
-pub fn implementation_page(
-    lang: Lang,
-    project_id: &str,
-    title: &str,
-    tracking: Option<&Result<Tracking, Vec<InputError>>>,
-) -> Markup {
+/// What the implementation page shows.
+pub struct ImplementationView<'a> {
+    pub lang: Lang,
+    pub project_id: &'a str,
+    pub doc: &'a ProjectFile,
+    pub version: i64,
+    pub tracking: Option<&'a Result<Tracking, Vec<InputError>>>,
+    /// The planned budget, for the categories the awarded form offers first.
+    pub planned: Option<&'a Budget>,
+    /// Errors of the awarded form, with the typed values kept.
+    pub errors: &'a [FieldError],
+    pub notice: Option<String>,
+}
+
+pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
+    let lang = v.lang;
+    let doc = v.doc;
+    let empty = Implementation::default();
+    let imp = doc.implementation.as_ref().unwrap_or(&empty);
+    let evidence: &[EvidenceRow] = match v.tracking {
+        Some(Ok(tr_)) => &tr_.tracked.report.evidence,
+        _ => &[],
+    };
     html! {
-        (crate::views::layout::back(&format!("/projects/{project_id}"), title.to_owned()))
+        (back(&format!("/projects/{}", v.project_id), doc.project.title.clone()))
         h1 { (t(lang, "tracking.title")) }
-        @match tracking {
-            None => p { (t(lang, "tracking.none")) },
+        @if let Some(n) = &v.notice { p.notice role="status" { (n) } }
+        (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
+        @if doc.implementation.is_none() {
+            p { (t(lang, "tracking.none")) }
+        }
+        (awarded_form(&v, imp))
+        section aria-labelledby="tracking-mobilities" {
+            h2 #tracking-mobilities { (t(lang, "tracking.mobilities")) }
+            div.table-wrap {
+                table #implementation-activities {
+                    thead { tr {
+                        th scope="col" { (t(lang, "tracking.activity")) }
+                        th scope="col" { (t(lang, "tracking.status")) }
+                        th scope="col" { (t(lang, "tracking.dates")) }
+                        th scope="col" { (t(lang, "web.label.participants")) }
+                        th.num scope="col" { (t(lang, "tracking.evidence")) }
+                    } }
+                    tbody {
+                        @for a in &doc.activities {
+                            @let rec = imp.activities.get(&a.id);
+                            @let row = evidence.iter().find(|e| e.activity == a.id);
+                            tr id={"activity-" (a.id)} {
+                                th scope="row" {
+                                    a href={"/projects/" (v.project_id) "/implementation/activities/" (a.id)} { (activity_title(lang, a)) }
+                                }
+                                td { (status_word(lang, rec.map(|r| r.status).unwrap_or_default())) }
+                                td {
+                                    (rec.and_then(|r| r.start).unwrap_or(a.start)) " – " (rec.and_then(|r| r.end).unwrap_or(a.end))
+                                }
+                                td { (participants_text(lang, rec.and_then(|r| r.participants.as_ref()).unwrap_or(&a.participants))) }
+                                td.num {
+                                    @if let Some(e) = row { (e.received()) " / " (e.needed()) } @else { "—" }
+                                }
+                            }
+                        }
+                        @for vi in &doc.preparatory_visits {
+                            @let rec = imp.visits.get(&vi.id);
+                            tr id={"visit-" (vi.id)} {
+                                th scope="row" {
+                                    a href={"/projects/" (v.project_id) "/implementation/visits/" (vi.id)} {
+                                        (t(lang, "kind.preparatory-visit")) ": " (vi.host.name)
+                                    }
+                                }
+                                td { (status_word(lang, rec.map(|r| r.status).unwrap_or_default())) }
+                                td { (rec.and_then(|r| r.start).unwrap_or(vi.start)) " – " (rec.and_then(|r| r.end).unwrap_or(vi.end)) }
+                                td { (participants_text(lang, rec.and_then(|r| r.persons.as_ref()).unwrap_or(&vi.persons))) }
+                                td.num { "—" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @match v.tracking {
+            None => {},
             Some(Err(errors)) => {
                 p.hint { (t(lang, "web.input-errors-hint")) }
                 ul.finding-list {
@@ -35,6 +134,76 @@ pub fn implementation_page(
                 }
             }
             Some(Ok(tr_)) => (report(lang, tr_)),
+        }
+    }
+}
+
+/// The awarded grant per category: first the categories the plan uses or the grant gives,
+/// the others folded away.
+fn awarded_form(v: &ImplementationView<'_>, imp: &Implementation) -> Markup {
+    let lang = v.lang;
+    let e = Errors {
+        lang,
+        list: v.errors,
+    };
+    let planned = |c: Category| {
+        v.planned
+            .and_then(|b| b.by_category.iter().find(|t| t.category == c))
+            .map(|t| t.amount)
+    };
+    let used = |c: Category| {
+        imp.awarded.contains_key(&c) || planned(c).is_some_and(|a| a.max.cents() != 0)
+    };
+    let field = |c: Category| {
+        let name = format!("awarded_{}", c.id());
+        let hint = planned(c).map(|a| {
+            tr(
+                lang,
+                "tracking.planned-hint",
+                &[("amount", amount(a, lang))],
+            )
+        });
+        input(
+            Input {
+                name: &name,
+                label: t(lang, &format!("category.{}", c.id())),
+                value: imp
+                    .awarded
+                    .get(&c)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+                kind: "decimal",
+                hint,
+                attrs: "",
+            },
+            &e,
+        )
+    };
+    html! {
+        section aria-labelledby="tracking-awarded" {
+            h2 #tracking-awarded { (t(lang, "tracking.awarded-title")) }
+            p.hint { (t(lang, "tracking.awarded-hint")) }
+            form method="post" action={"/projects/" (v.project_id) "/implementation/awarded"} novalidate {
+                (crate::views::accounts::csrf_field())
+                input type="hidden" name="version" value=(v.version);
+                @for c in Category::ALL.into_iter().filter(|c| used(*c)) { (field(c)) }
+                @let others: Vec<Category> = Category::ALL.into_iter().filter(|c| !used(*c)).collect();
+                @if !others.is_empty() {
+                    details {
+                        summary { (t(lang, "tracking.other-categories")) }
+                        @for c in others { (field(c)) }
+                    }
+                }
+                (input(Input {
+                    name: "final_report",
+                    label: t(lang, "web.label.final_report"),
+                    value: imp.final_report.map(|d| d.to_string()).unwrap_or_default(),
+                    kind: "date",
+                    hint: Some(t(lang, "tracking.final-report-hint")),
+                    attrs: "",
+                }, &e))
+                div.actions { button type="submit" { (t(lang, "web.save")) } }
+            }
         }
     }
 }
@@ -135,6 +304,174 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The statuses a select offers: the current one and the moves the core allows from it.
+fn status_options(lang: Lang, current: Status) -> Vec<(String, String)> {
+    std::iter::once(current)
+        .chain(current.next().iter().copied())
+        .map(|s| (s.id().to_owned(), status_word(lang, s)))
+        .collect()
+}
+
+/// The status field: the stored status travels with the form, so a page left open while
+/// someone else changed it cannot pass as a legal move.
+fn status_field(lang: Lang, stored: Status, shown: Status, e: &Errors<'_>) -> Markup {
+    let mut options = status_options(lang, stored);
+    if !options.iter().any(|(id, _)| id == shown.id()) {
+        options.push((shown.id().to_owned(), status_word(lang, shown)));
+    }
+    html! {
+        (select("status", t(lang, "tracking.status"), &options, shown.id(), e))
+        p.hint { (tr(lang, "tracking.status-hint", &[("status", status_word(lang, stored))])) }
+    }
+}
+
+/// What an activity's record form shows.
+pub struct ActivityRecordView<'a> {
+    pub lang: Lang,
+    pub project_id: &'a str,
+    pub doc: &'a ProjectFile,
+    pub activity: &'a Activity,
+    /// The status stored now (the moves offered start from it).
+    pub stored_status: Status,
+    /// The record shown: the stored one, or the one the user sent back with errors.
+    pub record: &'a ActivityRecord,
+    /// The documents each participant needs (with the record's green-travel flag).
+    pub needed: &'a [Document],
+    pub version: i64,
+    pub errors: &'a [FieldError],
+    pub notice: Option<String>,
+}
+
+pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
+    let lang = v.lang;
+    let a = v.activity;
+    let rec = v.record;
+    let e = Errors {
+        lang,
+        list: v.errors,
+    };
+    let participants: &Participants = rec.participants.as_ref().unwrap_or(&a.participants);
+    let headcount = participants
+        .count
+        .unwrap_or(participants.names.as_ref().map_or(0, |n| n.len() as u32));
+    let role = a.kind.participant_role();
+    let person_name = |id: &str| {
+        v.doc
+            .people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let mut person_options = vec![(String::new(), t(lang, "tracking.same-as-activity"))];
+    person_options.extend(
+        Status::ALL
+            .iter()
+            .map(|s| (s.id().to_owned(), status_word(lang, *s))),
+    );
+    html! {
+        (back(&format!("/projects/{}/implementation", v.project_id), t(lang, "tracking.title")))
+        h1 { (activity_title(lang, a)) }
+        p.lead { (tr(lang, "tracking.planned-as", &[
+            ("start", a.start.to_string()),
+            ("end", a.end.to_string()),
+            ("participants", participants_text(lang, &a.participants)),
+        ])) }
+        @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
+        (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
+        form method="post" action={"/projects/" (v.project_id) "/implementation/activities/" (a.id)} novalidate {
+            (crate::views::accounts::csrf_field())
+            input type="hidden" name="version" value=(v.version);
+            (status_field(lang, v.stored_status, rec.status, &e))
+            div.pair {
+                (input(Input { name: "start", label: t(lang, "web.label.start"), value: rec.start.unwrap_or(a.start).to_string(), kind: "date", hint: None, attrs: "" }, &e))
+                (input(Input { name: "end", label: t(lang, "web.label.end"), value: rec.end.unwrap_or(a.end).to_string(), kind: "date", hint: None, attrs: "" }, &e))
+            }
+            (participants_fields(lang, "actual", Some(participants), v.doc, &e, Some(role)))
+            @if let Some(names) = participants.names.as_ref().filter(|n| !n.is_empty()) {
+                fieldset.inner {
+                    legend { (t(lang, "tracking.person-statuses")) }
+                    @for id in names {
+                        @let current = rec.persons.get(id).map(|s| s.id()).unwrap_or("");
+                        (select(&format!("person_{id}"), person_name(id), &person_options, current, &e))
+                    }
+                }
+            }
+            @if let Some(travel) = &a.travel {
+                @let actual = rec.travel.as_ref();
+                fieldset.inner {
+                    legend { (t(lang, "tracking.travel")) }
+                    (checkbox("travel_green", "on", t(lang, "web.label.travel_green"), actual.and_then(|t| t.green).unwrap_or(travel.green)))
+                    (input(Input { name: "travel_days", label: t(lang, "web.label.travel_days"), value: actual.and_then(|t| t.days).unwrap_or(travel.days).to_string(), kind: "number", hint: None, attrs: "" }, &e))
+                }
+            }
+            @if !v.needed.is_empty() {
+                fieldset.inner {
+                    legend { (t(lang, "tracking.evidence")) }
+                    p.hint { (tr(lang, "tracking.evidence-hint", &[("participants", headcount.to_string())])) }
+                    @for doc in v.needed {
+                        @let name = format!("evidence_{}", doc.id());
+                        (input(Input {
+                            name: &name,
+                            label: t(lang, &format!("document.{}", doc.id())),
+                            value: rec.evidence.get(doc).copied().unwrap_or(0).to_string(),
+                            kind: "number",
+                            hint: None,
+                            attrs: "",
+                        }, &e))
+                    }
+                }
+            }
+            div.actions { button type="submit" { (t(lang, "web.save")) } }
+        }
+    }
+}
+
+/// What a visit's record form shows.
+pub struct VisitRecordView<'a> {
+    pub lang: Lang,
+    pub project_id: &'a str,
+    pub doc: &'a ProjectFile,
+    pub visit: &'a PreparatoryVisit,
+    pub stored_status: Status,
+    pub record: &'a VisitRecord,
+    pub version: i64,
+    pub errors: &'a [FieldError],
+    pub notice: Option<String>,
+}
+
+pub fn visit_record_page(v: VisitRecordView<'_>) -> Markup {
+    let lang = v.lang;
+    let vi = v.visit;
+    let rec = v.record;
+    let e = Errors {
+        lang,
+        list: v.errors,
+    };
+    html! {
+        (back(&format!("/projects/{}/implementation", v.project_id), t(lang, "tracking.title")))
+        h1 { (t(lang, "kind.preparatory-visit")) ": " (vi.host.name) }
+        p.lead { (tr(lang, "tracking.planned-as", &[
+            ("start", vi.start.to_string()),
+            ("end", vi.end.to_string()),
+            ("participants", participants_text(lang, &vi.persons)),
+        ])) }
+        @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
+        (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
+        form method="post" action={"/projects/" (v.project_id) "/implementation/visits/" (vi.id)} novalidate {
+            (crate::views::accounts::csrf_field())
+            input type="hidden" name="version" value=(v.version);
+            (status_field(lang, v.stored_status, rec.status, &e))
+            div.pair {
+                (input(Input { name: "start", label: t(lang, "web.label.start"), value: rec.start.unwrap_or(vi.start).to_string(), kind: "date", hint: None, attrs: "" }, &e))
+                (input(Input { name: "end", label: t(lang, "web.label.end"), value: rec.end.unwrap_or(vi.end).to_string(), kind: "date", hint: None, attrs: "" }, &e))
+            }
+            (participants_fields(lang, "actual", Some(rec.persons.as_ref().unwrap_or(&vi.persons)), v.doc, &e, Some(Role::Staff)))
+            div.actions { button type="submit" { (t(lang, "web.save")) } }
         }
     }
 }

@@ -1,0 +1,587 @@
+//! Implementation tracking: the page with the awarded grant and the report, and the record
+//! forms of each activity and visit. Every change goes through the versioned save with merge,
+//! onto the `[implementation]` section only (the plan is never rewritten), and is checked by
+//! the core before it is stored: a status change the core refuses, or a record that does not
+//! fit the plan, comes back as the form with its errors and the user's values.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use mobiplan_core::project::InputError;
+use mobiplan_core::project::file::ProjectFile;
+use mobiplan_core::tracking::file::{ActivityRecord, Implementation};
+use mobiplan_core::tracking::{self, Document, IllegalTransition, Status};
+
+use super::projects::form_version;
+use super::{SaveError, error_page, evaluate_stored, html, profile_of, save_with_merge, see_other};
+use crate::error::WebError;
+use crate::forms::{self, FieldError, FormData};
+use crate::i18n::{Lang, ReqLang, t, tr};
+use crate::state::AppState;
+use crate::views::tracking::{
+    ActivityRecordView, ImplementationView, VisitRecordView, activity_record_page,
+    implementation_page, status_word, visit_record_page,
+};
+
+fn page_path(id: &str) -> String {
+    format!("/projects/{id}/implementation")
+}
+
+async fn render_implementation(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    stored: &mobiplan_store::Stored<ProjectFile>,
+    shown: &ProjectFile,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Response {
+    let profile = profile_of(state, stored).await;
+    let now = state.clock.now().fixed_offset();
+    let tracking = crate::eval::evaluate_tracking(&stored.document, profile.as_ref(), now);
+    let eval = evaluate_stored(state, stored).await;
+    html(
+        status,
+        lang,
+        t(lang, "tracking.title"),
+        &page_path(&stored.id),
+        implementation_page(ImplementationView {
+            lang,
+            project_id: &stored.id,
+            doc: shown,
+            version: stored.version,
+            tracking: tracking.as_ref(),
+            planned: eval.budget.as_ref(),
+            errors,
+            notice,
+        }),
+    )
+}
+
+pub async fn implementation_show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+) -> Response {
+    match state.store.get_project(&id).await {
+        Ok(s) => {
+            render_implementation(&state, lang, StatusCode::OK, &s, &s.document, &[], None).await
+        }
+        Err(e) => error_page(lang, e.into()),
+    }
+}
+
+/// The message of a refused status change, in the user's language.
+fn transition_message(lang: Lang, e: IllegalTransition) -> String {
+    let allowed: Vec<String> = e
+        .from
+        .next()
+        .iter()
+        .map(|s| status_word(lang, *s))
+        .collect();
+    tr(
+        lang,
+        e.key(),
+        &[
+            ("status_from", status_word(lang, e.from)),
+            ("status_to", status_word(lang, e.to)),
+            ("status_allowed", allowed.join(", ")),
+        ],
+    )
+}
+
+/// The core's objections to an implementation record, as errors of the form's inputs. The
+/// core names file fields (`implementation.activities.<id>.end`); the form names inputs.
+fn record_errors(errors: Vec<InputError>, prefix: &str, form: &FormData) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .filter_map(|e| {
+            let rest = e.field.strip_prefix(prefix)?;
+            if !(rest.is_empty() || rest.starts_with('.')) {
+                return None; // another record whose id starts like this one's
+            }
+            let (name, key) = if rest == ".end" {
+                ("end".to_owned(), "web.error.end-before-start")
+            } else if let Some(p) = rest.strip_prefix(".persons.") {
+                (format!("person_{p}"), "web.error.person-status")
+            } else if let Some(d) = rest.strip_prefix(".evidence.") {
+                (format!("evidence_{d}"), "web.error.evidence-count")
+            } else {
+                ("status".to_owned(), "web.error.record")
+            };
+            // What was typed stays in the input.
+            let value = form.get(&name).unwrap_or("").to_owned();
+            Some(FieldError { name, key, value })
+        })
+        .collect()
+}
+
+/// Checks the move from the stored status; a refusal is a notice and an error on the select.
+fn check_transition(
+    lang: Lang,
+    from: Status,
+    to: Status,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    if from == to {
+        return None;
+    }
+    from.change_to(to).err().map(|e| {
+        errors.push(FieldError {
+            name: "status".into(),
+            key: "web.error.status-change",
+            value: to.id().into(),
+        });
+        transition_message(lang, e)
+    })
+}
+
+fn with_record(doc: &mut ProjectFile, apply: impl FnOnce(&mut Implementation)) {
+    apply(
+        doc.implementation
+            .get_or_insert_with(Implementation::default),
+    );
+}
+
+/// The documents the activity's participants need, with the record's travel: the plan's
+/// green-travel flag unless the record changes it.
+fn needed_for(doc: &ProjectFile, aid: &str, record: Option<&ActivityRecord>) -> Vec<Document> {
+    let Some(a) = doc.activities.iter().find(|a| a.id == aid) else {
+        return Vec::new();
+    };
+    let Ok(rb) = crate::eval::rulebook(doc.project.call_year) else {
+        return Vec::new();
+    };
+    let green = a.travel.as_ref().map(|t| {
+        record
+            .and_then(|r| r.travel.as_ref())
+            .and_then(|t| t.green)
+            .unwrap_or(t.green)
+    });
+    tracking::documents_needed(&rb, a.kind, green)
+}
+
+pub async fn awarded_save(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let version = match form_version(&form) {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, e),
+    };
+    let stored = match state.store.get_project(&id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let mut preview = stored.document.clone();
+    let mut errors = Vec::new();
+    with_record(&mut preview, |imp| errors = forms::read_awarded(&form, imp));
+    if errors.is_empty()
+        && let Some(imp) = &preview.implementation
+        && tracking::validate(&preview, imp)
+            .iter()
+            .any(|e| e.field == "implementation.final_report")
+    {
+        errors.push(FieldError {
+            name: "final_report".into(),
+            key: "web.error.final-report",
+            value: form.get("final_report").unwrap_or("").into(),
+        });
+    }
+    if !errors.is_empty() {
+        return render_implementation(
+            &state,
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &stored,
+            &preview,
+            &errors,
+            None,
+        )
+        .await;
+    }
+    let result = save_with_merge(
+        &state,
+        &id,
+        version,
+        |doc| {
+            with_record(doc, |imp| {
+                let _ = forms::read_awarded(&form, imp);
+            })
+        },
+        |d| {
+            let imp = d.implementation.as_ref();
+            serde_json::json!([imp.map(|i| &i.awarded), imp.and_then(|i| i.final_report)])
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => see_other(&page_path(&id)),
+        Err(SaveError::Conflict(current)) => {
+            let notice = tr(
+                lang,
+                "web.conflict-page",
+                &[("version", current.version.to_string())],
+            );
+            render_implementation(
+                &state,
+                lang,
+                StatusCode::CONFLICT,
+                &current,
+                &preview,
+                &[],
+                Some(notice),
+            )
+            .await
+        }
+        Err(SaveError::Web(e)) => error_page(lang, e),
+    }
+}
+
+pub async fn activity_record_edit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, aid)): Path<(String, String)>,
+) -> Response {
+    let stored = match state.store.get_project(&id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let doc = &stored.document;
+    let Some(activity) = doc.activities.iter().find(|a| a.id == aid) else {
+        return error_page(lang, WebError::NotFound);
+    };
+    let record = doc
+        .implementation
+        .as_ref()
+        .and_then(|i| i.activities.get(&aid))
+        .cloned()
+        .unwrap_or_default();
+    let needed = needed_for(doc, &aid, Some(&record));
+    html(
+        StatusCode::OK,
+        lang,
+        t(lang, "tracking.title"),
+        &format!("{}/activities/{aid}", page_path(&id)),
+        activity_record_page(ActivityRecordView {
+            lang,
+            project_id: &id,
+            doc,
+            activity,
+            stored_status: record.status,
+            record: &record,
+            needed: &needed,
+            version: stored.version,
+            errors: &[],
+            notice: None,
+        }),
+    )
+}
+
+pub async fn activity_record_save(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, aid)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let version = match form_version(&form) {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, e),
+    };
+    let stored = match state.store.get_project(&id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let doc = &stored.document;
+    let Some(activity) = doc.activities.iter().find(|a| a.id == aid) else {
+        return error_page(lang, WebError::NotFound);
+    };
+    let old = doc
+        .implementation
+        .as_ref()
+        .and_then(|i| i.activities.get(&aid));
+    let from = old.map(|r| r.status).unwrap_or_default();
+    // Evidence inputs are read for every document the kind may need, so a change of the
+    // green-travel flag in the same form keeps what was typed.
+    let any_green: Vec<Document> = needed_for(doc, &aid, None)
+        .into_iter()
+        .chain(
+            crate::eval::rulebook(doc.project.call_year).map_or(Vec::new(), |rb| {
+                [Some(true), Some(false)]
+                    .into_iter()
+                    .flat_map(|g| tracking::documents_needed(&rb, activity.kind, g))
+                    .collect()
+            }),
+        )
+        .collect();
+    let (record, mut errors) = forms::read_activity_record(&form, activity, old, &any_green);
+    let notice = check_transition(lang, from, record.status, &mut errors);
+    let mut preview = doc.clone();
+    let set = |d: &mut ProjectFile| {
+        with_record(d, |imp| {
+            imp.activities.insert(aid.clone(), record.clone());
+        })
+    };
+    set(&mut preview);
+    if errors.is_empty()
+        && let Some(imp) = &preview.implementation
+    {
+        errors = record_errors(
+            tracking::validate(&preview, imp),
+            &format!("implementation.activities.{aid}"),
+            &form,
+        );
+    }
+    let conflict = if errors.is_empty() {
+        match save_with_merge(&state, &id, version, set, |d| {
+            serde_json::json!(
+                d.implementation
+                    .as_ref()
+                    .and_then(|i| i.activities.get(&aid))
+            )
+        })
+        .await
+        {
+            Ok(_) => return see_other(&format!("{}#activity-{aid}", page_path(&id))),
+            Err(SaveError::Web(e)) => return error_page(lang, e),
+            Err(SaveError::Conflict(current)) => Some(current),
+        }
+    } else {
+        None
+    };
+    let status = if conflict.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let current = conflict.as_deref().unwrap_or(&stored);
+    let stored_status = current
+        .document
+        .implementation
+        .as_ref()
+        .and_then(|i| i.activities.get(&aid))
+        .map(|r| r.status)
+        .unwrap_or_default();
+    let notice = match &conflict {
+        Some(c) => Some(tr(
+            lang,
+            "web.conflict-page",
+            &[("version", c.version.to_string())],
+        )),
+        None => notice,
+    };
+    let needed = needed_for(&preview, &aid, Some(&record));
+    html(
+        status,
+        lang,
+        t(lang, "tracking.title"),
+        &format!("{}/activities/{aid}", page_path(&id)),
+        activity_record_page(ActivityRecordView {
+            lang,
+            project_id: &id,
+            doc,
+            activity,
+            stored_status,
+            record: &record,
+            needed: &needed,
+            version: current.version,
+            errors: &errors,
+            notice,
+        }),
+    )
+}
+
+pub async fn visit_record_edit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, vid)): Path<(String, String)>,
+) -> Response {
+    let stored = match state.store.get_project(&id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let doc = &stored.document;
+    let Some(visit) = doc.preparatory_visits.iter().find(|v| v.id == vid) else {
+        return error_page(lang, WebError::NotFound);
+    };
+    let record = doc
+        .implementation
+        .as_ref()
+        .and_then(|i| i.visits.get(&vid))
+        .cloned()
+        .unwrap_or_default();
+    html(
+        StatusCode::OK,
+        lang,
+        t(lang, "tracking.title"),
+        &format!("{}/visits/{vid}", page_path(&id)),
+        visit_record_page(VisitRecordView {
+            lang,
+            project_id: &id,
+            doc,
+            visit,
+            stored_status: record.status,
+            record: &record,
+            version: stored.version,
+            errors: &[],
+            notice: None,
+        }),
+    )
+}
+
+pub async fn visit_record_save(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, vid)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let version = match form_version(&form) {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, e),
+    };
+    let stored = match state.store.get_project(&id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let doc = &stored.document;
+    let Some(visit) = doc.preparatory_visits.iter().find(|v| v.id == vid) else {
+        return error_page(lang, WebError::NotFound);
+    };
+    let from = doc
+        .implementation
+        .as_ref()
+        .and_then(|i| i.visits.get(&vid))
+        .map(|r| r.status)
+        .unwrap_or_default();
+    let (record, mut errors) = forms::read_visit_record(&form, visit);
+    let notice = check_transition(lang, from, record.status, &mut errors);
+    let mut preview = doc.clone();
+    let set = |d: &mut ProjectFile| {
+        with_record(d, |imp| {
+            imp.visits.insert(vid.clone(), record.clone());
+        })
+    };
+    set(&mut preview);
+    if errors.is_empty()
+        && let Some(imp) = &preview.implementation
+    {
+        errors = record_errors(
+            tracking::validate(&preview, imp),
+            &format!("implementation.visits.{vid}"),
+            &form,
+        );
+    }
+    let conflict = if errors.is_empty() {
+        match save_with_merge(&state, &id, version, set, |d| {
+            serde_json::json!(d.implementation.as_ref().and_then(|i| i.visits.get(&vid)))
+        })
+        .await
+        {
+            Ok(_) => return see_other(&format!("{}#visit-{vid}", page_path(&id))),
+            Err(SaveError::Web(e)) => return error_page(lang, e),
+            Err(SaveError::Conflict(current)) => Some(current),
+        }
+    } else {
+        None
+    };
+    let status = if conflict.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let current = conflict.as_deref().unwrap_or(&stored);
+    let stored_status = current
+        .document
+        .implementation
+        .as_ref()
+        .and_then(|i| i.visits.get(&vid))
+        .map(|r| r.status)
+        .unwrap_or_default();
+    let notice = match &conflict {
+        Some(c) => Some(tr(
+            lang,
+            "web.conflict-page",
+            &[("version", c.version.to_string())],
+        )),
+        None => notice,
+    };
+    html(
+        status,
+        lang,
+        t(lang, "tracking.title"),
+        &format!("{}/visits/{vid}", page_path(&id)),
+        visit_record_page(VisitRecordView {
+            lang,
+            project_id: &id,
+            doc,
+            visit,
+            stored_status,
+            record: &record,
+            version: current.version,
+            errors: &errors,
+            notice,
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cores_field_paths_become_the_forms_inputs() {
+        let e = |field: &str| InputError {
+            field: field.into(),
+            line: None,
+            column: None,
+            message: "m".into(),
+        };
+        let got = record_errors(
+            vec![
+                e("implementation.activities.a1.end"),
+                e("implementation.activities.a1.persons.anna"),
+                e("implementation.activities.a1.evidence.travel-tickets"),
+                e("implementation.activities.a10.end"),
+                e("implementation.activities.a1.travel"),
+            ],
+            "implementation.activities.a1",
+            &FormData(vec![("end".into(), "2026-01-01".into())]),
+        );
+        assert_eq!(got[0].value, "2026-01-01", "the typed text is kept");
+        let names: Vec<(&str, &str)> = got.iter().map(|f| (f.name.as_str(), f.key)).collect();
+        assert_eq!(
+            names,
+            [
+                ("end", "web.error.end-before-start"),
+                ("person_anna", "web.error.person-status"),
+                ("evidence_travel-tickets", "web.error.evidence-count"),
+                ("status", "web.error.record"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_status_change_names_both_statuses_and_what_is_allowed() {
+        let mut errors = Vec::new();
+        let m = check_transition(Lang::En, Status::Planned, Status::Completed, &mut errors)
+            .expect("planned cannot become completed");
+        assert!(m.contains("planned") && m.contains("completed"), "{m}");
+        assert!(m.contains("confirmed, cancelled"), "{m}");
+        assert_eq!(errors[0].name, "status");
+        assert_eq!(
+            check_transition(Lang::En, Status::Planned, Status::Confirmed, &mut errors),
+            None
+        );
+        assert_eq!(
+            check_transition(Lang::En, Status::Completed, Status::Completed, &mut errors),
+            None
+        );
+        assert_eq!(errors.len(), 1);
+    }
+}
