@@ -179,3 +179,84 @@ fn the_actual_project_is_checked_so_a_fourth_course_participant_is_an_error() {
         "{r:#}"
     );
 }
+
+/// The agenda on the day of `--now`: days to the end and to the final report counted from the
+/// plan's dates and the rulebook's term, an activity that ended without being completed is
+/// overdue, and a recorded submission of the final report ends its countdown.
+#[test]
+fn the_report_carries_the_agenda_of_the_day_given_with_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = plan_with(
+        "[implementation.activities.course-valencia]\nstatus = \"confirmed\"\n",
+        dir.path(),
+    );
+    let path = file.to_str().unwrap();
+    let out = mobiplan(&[
+        "report",
+        path,
+        "--now",
+        "2026-10-20T09:00:00+03:00",
+        "--format",
+        "json",
+    ]);
+    let r = json(&out);
+    let a = &r["agenda"];
+    let plan =
+        mobiplan_core::project::parse_toml(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let start = plan.project.start.0;
+    let end = start
+        .checked_add_months(chrono::Months::new(plan.project.duration_months))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 10, 20).unwrap();
+    let rb = mobiplan_core::Rulebook::embedded(2026).unwrap();
+    let due = end + chrono::Days::new(u64::from(rb.reporting.final_report_days.value));
+    assert_eq!(a["end"], end.to_string());
+    assert_eq!(a["days_to_end"], (end - today).num_days());
+    assert_eq!(a["final_report_due"], due.to_string());
+    assert_eq!(a["days_to_report"], (due - today).num_days());
+    let overdue = a["overdue"].as_array().unwrap();
+    assert!(
+        overdue
+            .iter()
+            .any(|o| o["kind"] == "not-completed" && o["activity"] == "course-valencia"),
+        "{a:#}"
+    );
+    // The next event is the job shadowing's start (2026-11-09), still planned.
+    assert_eq!(a["next"][0]["kind"], "activity-start");
+    assert_eq!(a["next"][0]["activity"], "shadowing-tartu");
+
+    let text = mobiplan(&[
+        "report",
+        path,
+        "--now",
+        "2026-10-20T09:00:00+03:00",
+        "--lang",
+        "lv",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("course-valencia beidzās 2026-10-09, bet nav atzīmēta kā notikusi"),
+        "{text}"
+    );
+
+    let file = plan_with("[implementation]\nfinal_report = 2027-09-20\n", dir.path());
+    let out = mobiplan(&[
+        "report",
+        file.to_str().unwrap(),
+        "--now",
+        "2027-10-01T09:00:00+03:00",
+        "--format",
+        "json",
+    ]);
+    let a = &json(&out)["agenda"];
+    assert_eq!(a["final_report_submitted"], "2027-09-20");
+    assert!(
+        a["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["kind"] != "final-report")
+    );
+}

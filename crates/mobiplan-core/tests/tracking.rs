@@ -289,6 +289,11 @@ fn an_overlay_that_does_not_fit_the_plan_is_refused_naming_the_field() {
             "implementation.activities.course.end",
             "before the start",
         ),
+        (
+            "[implementation]\nfinal_report = 2026-08-31\n",
+            "implementation.final_report",
+            "before the project's start 2026-09-01",
+        ),
     ];
     for (imp, field, message) in cases {
         let errors = load_errors(imp);
