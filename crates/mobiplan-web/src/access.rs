@@ -74,6 +74,8 @@ pub fn project_level(grant: ProjectGrant) -> Option<Need> {
 pub struct RequestContext {
     pub actor: Option<Arc<Actor>>,
     pub csrf: String,
+    /// On a project route: what the user may do with that project (pages offer only that).
+    pub project_level: Option<Need>,
 }
 
 tokio::task_local! {
@@ -88,6 +90,14 @@ pub fn csrf_token() -> String {
 /// The current request's user, if logged in.
 pub fn current_actor() -> Option<Arc<Actor>> {
     CONTEXT.try_with(|c| c.actor.clone()).ok().flatten()
+}
+
+/// Whether the user may do `need` with the project of the current route: pages show the
+/// forms and buttons of what is allowed only (the guard refuses the rest anyway).
+pub fn may(need: Need) -> bool {
+    CONTEXT
+        .try_with(|c| c.project_level.is_some_and(|l| l >= need))
+        .unwrap_or(false)
 }
 
 /// The user id to record as the author of a write.
@@ -172,7 +182,7 @@ async fn decide(
     access: Access,
     actor: &Actor,
     params: &[(String, String)],
-) -> Result<(), Denied> {
+) -> Result<Option<Need>, Denied> {
     let not_found = Denied {
         status: StatusCode::NOT_FOUND,
         key: "web.not-found",
@@ -189,7 +199,7 @@ async fn decide(
         }
     };
     match access {
-        Access::Public | Access::Setup | Access::User => Ok(()),
+        Access::Public | Access::Setup | Access::User => Ok(None),
         Access::Project(need) => {
             let id = param(params, "id").ok_or(not_found)?;
             let grant = match state.store.project_grant(&actor.user.id, id).await {
@@ -199,7 +209,7 @@ async fn decide(
             };
             match project_level(grant) {
                 None => Err(not_found),
-                Some(level) if level >= need => Ok(()),
+                Some(level) if level >= need => Ok(Some(level)),
                 Some(_) => Err(forbidden),
             }
         }
@@ -212,7 +222,7 @@ async fn decide(
             };
             match actor.role_in(&org) {
                 None => Err(not_found),
-                Some(role) if need == Need::Read || role >= Role::Editor => Ok(()),
+                Some(role) if need == Need::Read || role >= Role::Editor => Ok(None),
                 Some(_) => Err(forbidden),
             }
         }
@@ -220,7 +230,7 @@ async fn decide(
             let org = param(params, "org").ok_or(not_found)?;
             match actor.role_in(org) {
                 None => Err(not_found),
-                Some(role) if role >= min => Ok(()),
+                Some(role) if role >= min => Ok(None),
                 Some(_) => Err(forbidden),
             }
         }
@@ -365,15 +375,16 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
         // The fallback (404) and methods a path does not have (405).
         None => None,
     };
+    let mut project_level = None;
     if let Some(route) = route {
         let users = match state.has_users().await {
             Ok(u) => u,
             Err(e) => return crate::handlers::respond_error(lang, api, e),
         };
         let decision = match (route.access, &actor) {
-            (Access::Public, _) => Ok(()),
+            (Access::Public, _) => Ok(None),
             (Access::Setup, _) if users => Err(Redirect::to("/login").into_response()),
-            (Access::Setup, _) => Ok(()),
+            (Access::Setup, _) => Ok(None),
             (_, _) if !users => Err(if api {
                 WebError::Unauthorized.into_response()
             } else {
@@ -411,16 +422,23 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
                     .map_err(|d| deny(lang, api, d))
             }
         };
-        if let Err(mut res) = decision {
-            attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
-            return res;
+        match decision {
+            Ok(level) => project_level = level,
+            Err(mut res) => {
+                attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+                return res;
+            }
         }
     }
 
     if let Some(a) = &actor {
         req.extensions_mut().insert(a.clone());
     }
-    let ctx = RequestContext { actor, csrf };
+    let ctx = RequestContext {
+        actor,
+        csrf,
+        project_level,
+    };
     let mut res = CONTEXT.scope(ctx, next.run(req)).await;
     attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
     res

@@ -430,3 +430,64 @@ async fn the_dashboard_shows_every_project_with_its_agenda() {
         assert!(page.contains("<h2>Skola A</h2>"), "{page}");
     }
 }
+
+/// A viewer reads the implementation but is offered no form to change it, and the server
+/// refuses the change anyway.
+#[tokio::test]
+async fn a_viewer_reads_the_implementation_without_forms_to_change_it() {
+    for backend in support::backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("tracked-sch-riga-school.toml").await;
+        app.add_member(&app.org, "viewer@skola-a.lv", mobiplan_store::Role::Viewer)
+            .await;
+        let viewer = app.login("viewer@skola-a.lv", support::PASSWORD).await;
+        let get = |path: String| {
+            let viewer = viewer.clone();
+            let url = app.url(&path);
+            async move { viewer.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let page = get(format!("/projects/{id}/implementation")).await;
+        assert!(
+            page.contains("You can read this project but not change it."),
+            "{page}"
+        );
+        assert!(
+            !page.contains("/implementation/awarded"),
+            "no awarded form for a viewer"
+        );
+        assert!(page.contains("Evidence received"), "the report is shown");
+        let record = get(format!(
+            "/projects/{id}/implementation/activities/group-porto"
+        ))
+        .await;
+        assert!(
+            record.contains("<fieldset class=\"plain\" disabled>"),
+            "{record}"
+        );
+
+        let f = file_of(&app, &id).await;
+        let form = record_form(
+            &f,
+            app.version(&id).await,
+            "group-porto",
+            Status::Completed,
+            &[],
+        );
+        let res = viewer
+            .post(app.url(&format!(
+                "/projects/{id}/implementation/activities/group-porto"
+            )))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let owner = app
+            .get_text(&format!("/projects/{id}/implementation"))
+            .await;
+        assert!(
+            owner.contains("/implementation/awarded"),
+            "the owner has the form"
+        );
+    }
+}

@@ -8,6 +8,7 @@ use mobiplan_core::types::{ActivityKind, Field, Role};
 use mobiplan_i18n::amount;
 use mobiplan_store::{ProjectSummary, Stored};
 
+use crate::access::{Need, may};
 use crate::eval::Evaluation;
 use crate::forms::FieldError;
 use crate::i18n::{Lang, t, tr};
@@ -303,7 +304,9 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                                     (status(lang, ev.has_problem_under(&format!("activities[{i}]")), false))
                                 }
                             }
-                            li.task { a.add href={"/projects/" (id) "/activities/new"} { "+ " (t(lang, "web.add-activity")) } }
+                            @if may(Need::Edit) {
+                                li.task { a.add href={"/projects/" (id) "/activities/new"} { "+ " (t(lang, "web.add-activity")) } }
+                            }
                         }
                     }
                     li #visits {
@@ -316,7 +319,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                                     (status(lang, ev.has_problem_under(&format!("preparatory_visits[{i}]")), false))
                                 }
                             }
-                            @if !doc.activities.is_empty() {
+                            @if !doc.activities.is_empty() && may(Need::Edit) {
                                 li.task { a.add href={"/projects/" (id) "/visits/new"} { "+ " (t(lang, "web.add-visit")) } }
                             }
                         }
@@ -324,7 +327,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                     li {
                         h2 { (t(lang, "web.section.budget")) }
                         ul {
-                            li.task {
+                            @if may(Need::Edit) { li.task {
                                 form.inline method="post" action={"/projects/" (id) "/rates"} {
                                     (crate::views::accounts::csrf_field())
                                     input type="hidden" name="version" value=(v.stored.version);
@@ -337,7 +340,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                                     }
                                     button type="submit" { (t(lang, "web.apply")) }
                                 }
-                            }
+                            } }
                             li.task {
                                 a href={"/projects/" (id) "/budget"} { (t(lang, "web.budget-details")) }
                                 @if let Some(b) = &ev.budget { span.meta { strong { (amount(b.total, lang)) " " (currency) } } }
@@ -358,13 +361,15 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             li.task { a href={"/projects/" (id) "/export.toml"} download { (t(lang, "web.export-toml")) } }
                             li.task { a href={"/projects/" (id) "/export.json"} download { (t(lang, "web.export-json")) } }
                             li.task { a href={"/projects/" (id) "/history"} { (t(lang, "web.hist.title")) } }
-                            li.task { a href={"/projects/" (id) "/sharing"} { (t(lang, "web.acc.sharing")) } }
-                            li.task {
+                            @if may(Need::Share) {
+                                li.task { a href={"/projects/" (id) "/sharing"} { (t(lang, "web.acc.sharing")) } }
+                            }
+                            @if may(Need::Delete) { li.task {
                                 form.inline method="post" action={"/projects/" (id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
                                     (crate::views::accounts::csrf_field())
                                     button.danger type="submit" { (t(lang, "web.delete-project")) }
                                 }
-                            }
+                            } }
                         }
                     }
                 }

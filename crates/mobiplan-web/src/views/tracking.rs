@@ -15,6 +15,7 @@ use mobiplan_core::tracking::{Document, EvidenceRow, Status};
 use mobiplan_core::types::Role;
 use mobiplan_i18n::{amount, finding_message, money};
 
+use crate::access::{Need, may};
 use crate::eval::Tracking;
 use crate::forms::FieldError;
 use crate::i18n::{Lang, t, tr};
@@ -75,7 +76,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
         @if doc.implementation.is_none() {
             p { (t(lang, "tracking.none")) }
         }
-        (awarded_form(&v, imp))
+        @if may(Need::Edit) { (awarded_form(&v, imp)) } @else { p.hint { (t(lang, "web.read-only")) } }
         section aria-labelledby="tracking-mobilities" {
             h2 #tracking-mobilities { (t(lang, "tracking.mobilities")) }
             div.table-wrap {
@@ -384,6 +385,8 @@ pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
         @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
         (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
         form method="post" action={"/projects/" (v.project_id) "/implementation/activities/" (a.id)} novalidate {
+            @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
+            fieldset.plain disabled[!may(Need::Edit)] {
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(v.version);
             (status_field(lang, v.stored_status, rec.status, &e))
@@ -427,6 +430,7 @@ pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
                 }
             }
             div.actions { button type="submit" { (t(lang, "web.save")) } }
+            }
         }
     }
 }
@@ -463,6 +467,8 @@ pub fn visit_record_page(v: VisitRecordView<'_>) -> Markup {
         @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
         (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
         form method="post" action={"/projects/" (v.project_id) "/implementation/visits/" (vi.id)} novalidate {
+            @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
+            fieldset.plain disabled[!may(Need::Edit)] {
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(v.version);
             (status_field(lang, v.stored_status, rec.status, &e))
@@ -472,6 +478,7 @@ pub fn visit_record_page(v: VisitRecordView<'_>) -> Markup {
             }
             (participants_fields(lang, "actual", Some(rec.persons.as_ref().unwrap_or(&vi.persons)), v.doc, &e, Some(Role::Staff)))
             div.actions { button type="submit" { (t(lang, "web.save")) } }
+            }
         }
     }
 }
