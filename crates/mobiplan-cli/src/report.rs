@@ -262,7 +262,12 @@ fn agenda_text(out: &mut String, a: &Agenda, lang: Lang) {
     w!(out);
     w!(out, "{}", bold(&text(lang, "dashboard.next")));
     for d in &a.next {
-        w!(out, "  {}  {}", d.date, agenda_event(&d.event, lang));
+        w!(
+            out,
+            "  {}  {}",
+            d.date,
+            agenda_event(&d.event, lang, &|id| id.to_owned())
+        );
     }
     w!(
         out,
@@ -285,7 +290,7 @@ fn agenda_text(out: &mut String, a: &Agenda, lang: Lang) {
         w!(out, "  {}", text(lang, "dashboard.nothing-overdue"));
     }
     for o in &a.overdue {
-        w!(out, "  {}", agenda_overdue(o, lang));
+        w!(out, "  {}", agenda_overdue(o, lang, &|id| id.to_owned()));
     }
 }
 

@@ -186,48 +186,49 @@ pub fn amount(a: Amount, lang: Lang) -> String {
     }
 }
 
-/// A dated event of a project's agenda ([`mobiplan_core::agenda`]), for people.
-pub fn agenda_event(e: &Event, lang: Lang) -> String {
+/// A dated event of a project's agenda ([`mobiplan_core::agenda`]), for people. `name` turns
+/// an activity's or a visit's id into what the page calls it (its title, say).
+pub fn agenda_event(e: &Event, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
     match e {
         Event::Deadline => text(lang, "dashboard.event-deadline").into_owned(),
         Event::ProjectStart => text(lang, "dashboard.event-project-start").into_owned(),
         Event::ActivityStart { activity } => render(
             lang,
             "dashboard.event-activity-start",
-            &[("activity", activity.clone())],
+            &[("activity", name(activity))],
         ),
         Event::ActivityEnd { activity } => render(
             lang,
             "dashboard.event-activity-end",
-            &[("activity", activity.clone())],
+            &[("activity", name(activity))],
         ),
         Event::VisitStart { visit } => render(
             lang,
             "dashboard.event-visit-start",
-            &[("visit", visit.clone())],
+            &[("visit", name(visit))],
         ),
         Event::ProjectEnd => text(lang, "dashboard.event-project-end").into_owned(),
         Event::FinalReport => text(lang, "dashboard.event-final-report").into_owned(),
     }
 }
 
-/// Something overdue in a project's agenda, for people.
-pub fn agenda_overdue(o: &Overdue, lang: Lang) -> String {
+/// Something overdue in a project's agenda, for people (`name` as for [`agenda_event`]).
+pub fn agenda_overdue(o: &Overdue, lang: Lang, name: &dyn Fn(&str) -> String) -> String {
     match o {
         Overdue::NotConfirmed { activity, start } => render(
             lang,
             "dashboard.overdue-not-confirmed",
-            &[("activity", activity.clone()), ("date", start.to_string())],
+            &[("activity", name(activity)), ("date", start.to_string())],
         ),
         Overdue::NotCompleted { activity, end } => render(
             lang,
             "dashboard.overdue-not-completed",
-            &[("activity", activity.clone()), ("date", end.to_string())],
+            &[("activity", name(activity)), ("date", end.to_string())],
         ),
         Overdue::VisitNotCompleted { visit, end } => render(
             lang,
             "dashboard.overdue-visit-not-completed",
-            &[("visit", visit.clone()), ("date", end.to_string())],
+            &[("visit", name(visit)), ("date", end.to_string())],
         ),
         Overdue::Evidence {
             activity,
@@ -237,7 +238,7 @@ pub fn agenda_overdue(o: &Overdue, lang: Lang) -> String {
             lang,
             "dashboard.overdue-evidence",
             &[
-                ("activity", activity.clone()),
+                ("activity", name(activity)),
                 ("received", received.to_string()),
                 ("needed", needed.to_string()),
             ],

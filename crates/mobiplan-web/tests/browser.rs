@@ -1576,3 +1576,128 @@ async fn errors_shown_by_the_server_go_once_the_autosave_saved_the_fix() {
     })
     .await;
 }
+
+/// After the grant, as a coordinator does it in the browser: record the awarded grant,
+/// confirm the course (completion is not even offered before), cancel the group exchange,
+/// complete the course with its evidence, and read awarded against reported, the evidence
+/// progress and the dashboard.
+#[tokio::test]
+async fn a_coordinator_records_the_grant_and_takes_mobilities_to_completion() {
+    with_browsers("story-tracking", &[true], |app, browsers| async move {
+        let c = &browsers[0];
+        let shots = Shots::new("story-tracking");
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let page = app.url(&format!("/projects/{id}/implementation"));
+        must(
+            c.goto(&app.url(&format!("/projects/{id}"))).await,
+            "open the project",
+        );
+        click_link(c, "Implementation").await;
+        wait_for_page(c, "the implementation page", |p| {
+            p.ends_with("/implementation")
+        })
+        .await;
+        assert_eq!(unlabelled_inputs(c).await, Vec::<String>::new());
+        fill(
+            c,
+            &[
+                Fill::Text("#awarded_travel", "6500"),
+                Fill::Text("#awarded_individual-support", "9800,50"),
+                Fill::Text("#awarded_organisational-support", "1550"),
+            ],
+        )
+        .await;
+        shots.take(c, "awarded-form").await;
+        click(
+            c,
+            "form[action$='/implementation/awarded'] button[type=submit]",
+        )
+        .await;
+        wait_for_text(
+            c,
+            "#implementation-budget tfoot",
+            "the awarded total",
+            |t| t.contains("17,850.50"),
+        )
+        .await;
+
+        let course = "Courses and training: Digital tools for the inclusive classroom";
+        click_link(c, course).await;
+        wait_for_text(c, "main h1", "the course's record form", |t| t == course).await;
+        assert_eq!(unlabelled_inputs(c).await, Vec::<String>::new());
+        let offered = js(
+            c,
+            "return Array.from(document.querySelectorAll('#status option')).map(o => o.value);",
+            vec![],
+        )
+        .await;
+        assert_eq!(offered, json!(["planned", "confirmed", "cancelled"]));
+        choose(c, "#status", "confirmed").await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_text(
+            c,
+            "#activity-course-valencia",
+            "the course confirmed",
+            |t| t.contains("confirmed"),
+        )
+        .await;
+
+        must(
+            c.goto(&format!("{page}/activities/group-porto")).await,
+            "open the group exchange",
+        );
+        choose(c, "#status", "cancelled").await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_text(c, "#activity-group-porto", "the group cancelled", |t| {
+            t.contains("cancelled")
+        })
+        .await;
+
+        click_link(c, course).await;
+        wait_for_text(c, "main h1", "the course's record form again", |t| {
+            t == course
+        })
+        .await;
+        choose(c, "#status", "completed").await;
+        for doc in [
+            "programme",
+            "attendance-certificate",
+            "travel-tickets",
+            "participant-report",
+            "course-certificate",
+        ] {
+            type_text(c, &format!("#evidence_{doc}"), "2").await;
+        }
+        shots.take(c, "record-form").await;
+        click(c, "main form button[type=submit]").await;
+        wait_for_text(c, "main", "the report after completion", |t| {
+            t.contains("Activities: 1 planned, 0 confirmed, 1 completed, 1 cancelled")
+        })
+        .await;
+        let evidence = text(c, "#tracking-evidence + p").await.unwrap_or_default();
+        assert!(
+            evidence.starts_with("Evidence received: 10 of"),
+            "{evidence}"
+        );
+        shots.take(c, "report").await;
+
+        // The stored record is what the forms said, and the report is the core's.
+        let doc = app.document(&id).await;
+        let rec = &doc["implementation"]["activities"]["course-valencia"];
+        assert_eq!(rec["status"], "completed");
+        assert_eq!(rec["evidence"]["programme"], 2);
+        assert_eq!(
+            doc["implementation"]["awarded"]["individual-support"],
+            "9800.50"
+        );
+
+        click_link(c, "Dashboard").await;
+        wait_for_page(c, "the dashboard", |p| p == "/dashboard").await;
+        let row = text(c, &format!("tr[data-project='{id}']"))
+            .await
+            .unwrap_or_default();
+        assert!(row.contains("Digital and outdoor learning"), "{row}");
+        shots.take(c, "dashboard").await;
+    })
+    .await;
+}

@@ -404,15 +404,35 @@ async fn the_dashboard_shows_every_project_with_its_agenda() {
                 .unwrap_or_else(|| panic!("{id} is on the dashboard"));
             let row = &page[row_start..];
             let row = &row[..row.find("</tr>").unwrap()];
+            let name = |id: &str| {
+                f.activities
+                    .iter()
+                    .find(|a| a.id == id)
+                    .map(|a| {
+                        let title = a.title.clone().unwrap_or_else(|| a.id.clone());
+                        let kind = mobiplan_i18n::text(
+                            mobiplan_i18n::Lang::En,
+                            &format!("kind.{}", a.kind.id()),
+                        );
+                        format!("{kind}: {title}")
+                    })
+                    .or_else(|| {
+                        f.preparatory_visits
+                            .iter()
+                            .find(|v| v.id == id)
+                            .map(|v| v.host.name.clone())
+                    })
+                    .unwrap_or_else(|| panic!("{id} is in the project"))
+            };
             for d in &a.next {
-                let text = mobiplan_i18n::agenda_event(&d.event, mobiplan_i18n::Lang::En);
+                let text = mobiplan_i18n::agenda_event(&d.event, mobiplan_i18n::Lang::En, &name);
                 assert!(
                     row.contains(&d.date.to_string()) && row.contains(&text),
                     "{text} in {row}"
                 );
             }
             for o in &a.overdue {
-                let text = mobiplan_i18n::agenda_overdue(o, mobiplan_i18n::Lang::En);
+                let text = mobiplan_i18n::agenda_overdue(o, mobiplan_i18n::Lang::En, &name);
                 assert!(row.contains(&text), "{text} in {row}");
             }
             if a.overdue.is_empty() {

@@ -10,7 +10,7 @@ use mobiplan_core::project::file::ProjectFile;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{evaluate_stored, now, profile_of};
+use super::{evaluate_stored, now};
 use crate::error::WebError;
 use crate::eval::{Evaluation, evaluate};
 use crate::i18n::{Lang, ReqLang};
@@ -168,7 +168,6 @@ pub async fn project_evaluation(
     let ev = evaluate_stored(&state, &stored).await;
     let mut v = evaluation_json(&ev, lang_of(&q, lang));
     v["version"] = json!(stored.version);
-    let _ = profile_of;
     Ok(Json(v))
 }
 

@@ -22,6 +22,8 @@ pub struct DashboardRow {
     pub evidence: Option<(u32, u32)>,
     /// The first problem when the implementation does not load.
     pub tracking_error: Option<String>,
+    /// Activity and visit ids → what the pages call them.
+    pub names: std::collections::HashMap<String, String>,
 }
 
 fn days_to_end(lang: Lang, a: &Agenda) -> String {
@@ -82,6 +84,7 @@ pub fn dashboard_page(lang: Lang, groups: &BTreeMap<String, Vec<DashboardRow>>) 
 }
 
 fn row(lang: Lang, r: &DashboardRow) -> Markup {
+    let name = |id: &str| r.names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     html! {
         tr data-project=(r.id) {
             th scope="row" {
@@ -112,7 +115,7 @@ fn row(lang: Lang, r: &DashboardRow) -> Markup {
                     td {
                         ul.plain {
                             @for d in &a.next {
-                                li { time datetime=(d.date) { (d.date) } " " (agenda_event(&d.event, lang)) }
+                                li { time datetime=(d.date) { (d.date) } " " (agenda_event(&d.event, lang, &name)) }
                             }
                         }
                     }
@@ -121,7 +124,7 @@ fn row(lang: Lang, r: &DashboardRow) -> Markup {
                             span.ok { (t(lang, "dashboard.nothing-overdue")) }
                         } @else {
                             ul.plain.overdue {
-                                @for o in &a.overdue { li.sev-warning { (agenda_overdue(o, lang)) } }
+                                @for o in &a.overdue { li.sev-warning { (agenda_overdue(o, lang, &name)) } }
                             }
                         }
                     }

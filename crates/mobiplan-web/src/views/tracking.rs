@@ -97,7 +97,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
                                     a href={"/projects/" (v.project_id) "/implementation/activities/" (a.id)} { (activity_title(lang, a)) }
                                 }
                                 td { (status_word(lang, rec.map(|r| r.status).unwrap_or_default())) }
-                                td {
+                                td.dates {
                                     (rec.and_then(|r| r.start).unwrap_or(a.start)) " – " (rec.and_then(|r| r.end).unwrap_or(a.end))
                                 }
                                 td { (participants_text(lang, rec.and_then(|r| r.participants.as_ref()).unwrap_or(&a.participants))) }
@@ -115,7 +115,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
                                     }
                                 }
                                 td { (status_word(lang, rec.map(|r| r.status).unwrap_or_default())) }
-                                td { (rec.and_then(|r| r.start).unwrap_or(vi.start)) " – " (rec.and_then(|r| r.end).unwrap_or(vi.end)) }
+                                td.dates { (rec.and_then(|r| r.start).unwrap_or(vi.start)) " – " (rec.and_then(|r| r.end).unwrap_or(vi.end)) }
                                 td { (participants_text(lang, rec.and_then(|r| r.persons.as_ref()).unwrap_or(&vi.persons))) }
                                 td.num { "—" }
                             }
