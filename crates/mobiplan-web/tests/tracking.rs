@@ -451,8 +451,8 @@ async fn the_dashboard_shows_every_project_with_its_agenda() {
     }
 }
 
-/// A viewer reads the implementation but is offered no form to change it, and the server
-/// refuses the change anyway.
+/// A viewer reads the implementation (and the plan) but is offered no form to change it, and
+/// the server refuses the change anyway.
 #[tokio::test]
 async fn a_viewer_reads_the_implementation_without_forms_to_change_it() {
     for backend in support::backends() {
@@ -509,5 +509,29 @@ async fn a_viewer_reads_the_implementation_without_forms_to_change_it() {
             owner.contains("/implementation/awarded"),
             "the owner has the form"
         );
+
+        // The planning pages likewise: the viewer reads them, the owner edits them.
+        let project = get(format!("/projects/{id}")).await;
+        assert!(!project.contains("/activities/new") && !project.contains("/delete\""));
+        assert!(!project.contains("/sharing\""));
+        let owners = app.get_text(&format!("/projects/{id}")).await;
+        assert!(owners.contains("/activities/new") && owners.contains("/sharing\""));
+        for page in [
+            format!("/projects/{id}/activities/course-valencia"),
+            format!("/projects/{id}/visits/visit-porto"),
+            format!("/projects/{id}/details"),
+            format!("/projects/{id}/people"),
+        ] {
+            let viewed = get(page.clone()).await;
+            assert!(
+                viewed.contains("<fieldset class=\"plain\" disabled>"),
+                "{page}"
+            );
+            let edited = app.get_text(&page).await;
+            assert!(
+                !edited.contains("disabled>"),
+                "{page} is editable for the owner"
+            );
+        }
     }
 }

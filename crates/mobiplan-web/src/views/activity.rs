@@ -118,6 +118,8 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
     let distance_hint = distance_hint(lang, v.doc, a, v.eval);
     let accompanying = a.map(|a| a.accompanying.clone()).unwrap_or_default();
     let costs = a.map(|a| a.real_costs.clone()).unwrap_or_default();
+    // A reader sees the form as it is, without being able to change it.
+    let ro = !crate::access::may(crate::access::Need::Edit);
     html! {
         (back(&format!("/projects/{}", v.project_id), v.doc.project.title.clone()))
         span.caption { (t(lang, &format!("kind.{}", kind.id()))) }
@@ -126,6 +128,8 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
         (error_summary(lang, v.errors, &|n| label_of(lang, n)))
         div.columns {
             div.main-col {
+                @if ro { p.hint { (t(lang, "web.read-only")) } }
+                fieldset.plain disabled[ro] {
                 form method="post" action=(v.action) data-autosave[a.is_some() && v.eval.is_some()] novalidate {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(v.version);
@@ -253,6 +257,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                             button.danger type="submit" { (t(lang, "web.delete")) }
                         }
                     }
+                }
                 }
             }
             @if let (Some(ev), Some(a), Some(_)) = (v.eval, a, index) {

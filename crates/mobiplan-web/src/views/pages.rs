@@ -168,8 +168,11 @@ pub fn details_form(
     // The new-project form asks only the short questions; the rest waits for the details page.
     let editing = version.is_some();
     let country = shown(&e, "applicant_country", a.map(|a| a.country.as_str()));
+    let ro = editing && !may(Need::Edit);
     html! {
         (error_summary(lang, errors, &|n| label_of(lang, n)))
+        @if ro { p.hint { (t(lang, "web.read-only")) } }
+        fieldset.plain disabled[ro] {
         form method="post" action=(action) data-autosave[version.is_some()] novalidate {
             (crate::views::accounts::csrf_field())
             @if let Some(v) = version { input type="hidden" name="version" value=(v); } @else { (crate::views::accounts::org_choice(lang)) }
@@ -233,6 +236,7 @@ pub fn details_form(
                 button type="submit" { (if editing { t(lang, "web.save") } else { t(lang, "web.create-project") }) }
                 span.save-status aria-live="polite" {}
             }
+        }
         }
     }
 }
@@ -403,6 +407,8 @@ pub fn people_form(
         h1 { (t(lang, "web.section.people")) }
         p.hint { (t(lang, "web.hint.people")) }
         (error_summary(lang, errors, &|n| label_of(lang, n)))
+        @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
+        fieldset.plain disabled[!may(Need::Edit)] {
         form method="post" action={"/projects/" (project_id) "/people"} data-autosave novalidate {
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(version);
@@ -434,6 +440,7 @@ pub fn people_form(
                 }
             }
             div.actions { button type="submit" { (t(lang, "web.save")) } span.save-status aria-live="polite" {} }
+        }
         }
     }
 }
@@ -527,6 +534,8 @@ pub fn visit_form(
         (error_summary(lang, errors, &|n| label_of(lang, n)))
         div.columns {
             div.main-col {
+                @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
+                fieldset.plain disabled[!may(Need::Edit)] {
                 form method="post" action=(action) data-autosave[visit.is_some()] novalidate {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(version);
@@ -544,6 +553,7 @@ pub fn visit_form(
                         (crate::views::accounts::csrf_field())
                         button.danger type="submit" { (t(lang, "web.delete")) }
                     }
+                }
                 }
             }
             @if let (Some(ev), Some(v)) = (eval, visit) {
