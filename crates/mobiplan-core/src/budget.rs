@@ -71,6 +71,15 @@ impl Category {
     }
 }
 
+// `Budget::from_lines` indexes a slot per category by the enum's value.
+const _: () = {
+    let mut i = 0;
+    while i < Category::ALL.len() {
+        assert!(Category::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
 /// A rulebook (or rate profile) value used in a line.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ParamUse {
@@ -281,35 +290,39 @@ pub fn budget(p: &Project, rb: &Rulebook, profile: Option<&RateProfile>) -> Budg
 impl Budget {
     /// Totals per category, per owner and for the project, as sums of the lines.
     fn from_lines(lines: Vec<Line>, owners: usize, rate_profile: Option<String>) -> Budget {
-        let by_category = Category::ALL
-            .iter()
-            .map(|&c| CategoryTotal {
-                category: c,
-                amount: lines
-                    .iter()
-                    .filter(|l| l.category == c)
-                    .map(|l| l.amount)
-                    .sum(),
-            })
-            .collect();
+        // One pass over the lines: a slot per category (in `Category::ALL` order, which is
+        // the enum's), and the owners in order of first appearance. A budget's lines come
+        // owner by owner, so the last owner seen is checked first.
+        let mut per_category = [Amount::ZERO; Category::ALL.len()];
         let mut by_owner: Vec<OwnerTotal> = Vec::with_capacity(owners);
+        let mut total = Amount::ZERO;
+        let mut incomplete = false;
+        let mut confidence = Confidence::V;
         for l in &lines {
-            match by_owner.iter_mut().find(|o| o.owner == l.owner) {
-                Some(o) => o.amount += l.amount,
-                None => by_owner.push(OwnerTotal {
-                    owner: l.owner.clone(),
-                    amount: l.amount,
-                }),
+            per_category[l.category as usize] += l.amount;
+            total += l.amount;
+            incomplete |= l.incomplete;
+            confidence = confidence.min(l.confidence);
+            match by_owner.last_mut() {
+                Some(o) if o.owner == l.owner => o.amount += l.amount,
+                _ => match by_owner.iter_mut().find(|o| o.owner == l.owner) {
+                    Some(o) => o.amount += l.amount,
+                    None => by_owner.push(OwnerTotal {
+                        owner: l.owner.clone(),
+                        amount: l.amount,
+                    }),
+                },
             }
         }
+        let by_category = Category::ALL
+            .iter()
+            .zip(per_category)
+            .map(|(&category, amount)| CategoryTotal { category, amount })
+            .collect();
         Budget {
-            total: lines.iter().map(|l| l.amount).sum(),
-            incomplete: lines.iter().any(|l| l.incomplete),
-            confidence: lines
-                .iter()
-                .map(|l| l.confidence)
-                .min()
-                .unwrap_or(Confidence::V),
+            total,
+            incomplete,
+            confidence,
             rate_profile,
             by_category,
             by_owner,
