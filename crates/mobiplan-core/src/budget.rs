@@ -8,6 +8,7 @@
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+use smallvec::{SmallVec, smallvec};
 
 use crate::check::expensive_travel_allowed;
 use crate::finding::{Arg, SharedStr};
@@ -208,6 +209,14 @@ pub enum LineOwner {
     },
 }
 
+/// A line's label arguments, stored in the line itself: a line has at most five (individual
+/// support), so building and dropping a budget allocates nothing for them.
+pub type LineArgs = SmallVec<[(&'static str, Arg); 5]>;
+
+/// The values a line used, stored in the line itself up to three (a fourth — a computed
+/// distance beside the band and its policy, say — moves them to the heap).
+pub type LineParams = Vec<ParamUse>;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     pub category: Category,
@@ -215,11 +224,11 @@ pub struct Line {
     /// Message key of the label: `budget.<what>`.
     pub key: &'static str,
     #[serde(serialize_with = "serialize_args")]
-    pub args: Vec<(&'static str, Arg)>,
+    pub args: LineArgs,
     pub amount: Amount,
     /// The computation with its numbers, language-neutral: `2 × 395` (see [`Formula`]).
     pub formula: Formula,
-    pub params: Vec<ParamUse>,
+    pub params: LineParams,
     /// The least certain confidence among the values used.
     pub confidence: Confidence,
     /// Set when an input is missing and the amount leaves something out.
@@ -407,10 +416,10 @@ impl Builder<'_> {
         category: Category,
         owner: &LineOwner,
         key: &'static str,
-        args: Vec<(&'static str, Arg)>,
+        args: LineArgs,
         amount: Amount,
         formula: Formula,
-        params: Vec<ParamUse>,
+        params: LineParams,
         children: Vec<Line>,
     ) {
         let confidence = params
@@ -476,7 +485,7 @@ impl Builder<'_> {
                     Category::OrganisationalSupport,
                     &owner,
                     "budget.organisational-support",
-                    vec![("participants", n.into()), ("kind", a.kind.into())],
+                    smallvec![("participants", n.into()), ("kind", a.kind.into())],
                     Amount::exact(amount),
                     formula,
                     params,
@@ -493,7 +502,7 @@ impl Builder<'_> {
                 Category::InclusionSupportOrganisations,
                 &owner,
                 "budget.inclusion-organisations",
-                vec![("participants", fewer.into())],
+                smallvec![("participants", fewer.into())],
                 Amount::exact(per.value.times(fewer.into())),
                 Formula::Times {
                     n: fewer,
@@ -517,7 +526,7 @@ impl Builder<'_> {
                 Category::CourseFees,
                 &owner,
                 "budget.course-fees",
-                vec![("participants", n.into()), ("days", paid.into())],
+                smallvec![("participants", n.into()), ("days", paid.into())],
                 Amount::exact(cf.per_day.value.times(i64::from(n) * i64::from(paid))),
                 Formula::TimesDays {
                     n,
@@ -536,7 +545,7 @@ impl Builder<'_> {
                 Category::LinguisticSupport,
                 &owner,
                 "budget.linguistic-support",
-                vec![("participants", n.into())],
+                smallvec![("participants", n.into())],
                 Amount::exact(ls.per_participant.value.times(n.into())),
                 Formula::Times {
                     n,
@@ -578,7 +587,7 @@ impl Builder<'_> {
                 category,
                 &owner,
                 "budget.real-cost",
-                vec![
+                smallvec![
                     ("description", rc.description.as_str().into()),
                     ("kind", Arg::Text(SharedStr::from_static(rc.kind.id()))),
                 ],
@@ -605,10 +614,10 @@ impl Builder<'_> {
                 category: Category::Travel,
                 owner: owner.clone(),
                 key: "budget.travel-unknown",
-                args: vec![("travellers", travellers.into())],
+                args: smallvec![("travellers", travellers.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: Confidence::V,
                 incomplete: true,
                 children: vec![],
@@ -667,7 +676,7 @@ impl Builder<'_> {
                 Category::ExceptionalCosts,
                 owner,
                 "budget.expensive-travel",
-                vec![
+                smallvec![
                     ("travellers", travellers.into()),
                     ("real", real.into()),
                     ("band_amount", per.into()),
@@ -701,7 +710,7 @@ impl Builder<'_> {
             } else {
                 "budget.travel"
             },
-            vec![
+            smallvec![
                 ("travellers", travellers.into()),
                 ("km", d.km.into()),
                 ("band", Arg::Text(texts.label.clone())),
@@ -747,10 +756,10 @@ impl Builder<'_> {
                 category: Category::IndividualSupport,
                 owner: owner.clone(),
                 key: "budget.individual-support-no-group",
-                args: vec![("country", country.into())],
+                args: smallvec![("country", country.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: self.rb.countries.groups.confidence,
                 incomplete: true,
                 children: vec![],
@@ -811,7 +820,7 @@ impl Builder<'_> {
         let amount = each.times(persons.into());
         let rate_param = self.rate_param(group, staff, &rate);
         let who = if staff { "staff" } else { "learners" };
-        let mut params = vec![rate_param];
+        let mut params: LineParams = vec![rate_param];
         let mut children = Vec::new();
         let formula = if reduced_days > 0 {
             params.push(use_param(
@@ -839,14 +848,14 @@ impl Builder<'_> {
                     category: Category::IndividualSupport,
                     owner: owner.clone(),
                     key: k,
-                    args: vec![("persons", persons.into()), ("days", d.into())],
+                    args: smallvec![("persons", persons.into()), ("days", d.into())],
                     amount: r.times(d.into()).times(persons.into()),
                     formula: Formula::TimesDays {
                         n: persons,
                         days: d,
                         rate: r,
                     },
-                    params: vec![],
+                    params: LineParams::new(),
                     confidence: conf,
                     incomplete: false,
                     children: vec![],
@@ -870,7 +879,7 @@ impl Builder<'_> {
             Category::IndividualSupport,
             owner,
             key,
-            vec![
+            smallvec![
                 ("persons", persons.into()),
                 ("days", days.into()),
                 ("travel_days", travel_days.into()),
@@ -935,7 +944,7 @@ impl Builder<'_> {
                 Category::PreparatoryVisits,
                 &owner,
                 "budget.preparatory-visit",
-                vec![("persons", n.into())],
+                smallvec![("persons", n.into())],
                 Amount::exact(per.value.times(n.into())),
                 Formula::Times { n, unit: per.value },
                 vec![use_param("funding.preparatory_visits.per_person", per)],
