@@ -213,10 +213,6 @@ pub enum LineOwner {
 /// support), so building and dropping a budget allocates nothing for them.
 pub type LineArgs = SmallVec<[(&'static str, Arg); 5]>;
 
-/// The values a line used, stored in the line itself up to three (a fourth — a computed
-/// distance beside the band and its policy, say — moves them to the heap).
-pub type LineParams = Vec<ParamUse>;
-
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     pub category: Category,
@@ -228,7 +224,7 @@ pub struct Line {
     pub amount: Amount,
     /// The computation with its numbers, language-neutral: `2 × 395` (see [`Formula`]).
     pub formula: Formula,
-    pub params: LineParams,
+    pub params: Vec<ParamUse>,
     /// The least certain confidence among the values used.
     pub confidence: Confidence,
     /// Set when an input is missing and the amount leaves something out.
@@ -419,7 +415,7 @@ impl Builder<'_> {
         args: LineArgs,
         amount: Amount,
         formula: Formula,
-        params: LineParams,
+        params: Vec<ParamUse>,
         children: Vec<Line>,
     ) {
         let confidence = params
@@ -617,7 +613,7 @@ impl Builder<'_> {
                 args: smallvec![("travellers", travellers.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: LineParams::new(),
+                params: vec![],
                 confidence: Confidence::V,
                 incomplete: true,
                 children: vec![],
@@ -759,7 +755,7 @@ impl Builder<'_> {
                 args: smallvec![("country", country.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: LineParams::new(),
+                params: vec![],
                 confidence: self.rb.countries.groups.confidence,
                 incomplete: true,
                 children: vec![],
@@ -820,7 +816,7 @@ impl Builder<'_> {
         let amount = each.times(persons.into());
         let rate_param = self.rate_param(group, staff, &rate);
         let who = if staff { "staff" } else { "learners" };
-        let mut params: LineParams = vec![rate_param];
+        let mut params = vec![rate_param];
         let mut children = Vec::new();
         let formula = if reduced_days > 0 {
             params.push(use_param(
@@ -855,7 +851,7 @@ impl Builder<'_> {
                         days: d,
                         rate: r,
                     },
-                    params: LineParams::new(),
+                    params: vec![],
                     confidence: conf,
                     incomplete: false,
                     children: vec![],
