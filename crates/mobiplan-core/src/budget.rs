@@ -213,6 +213,9 @@ pub enum LineOwner {
 /// support), so building and dropping a budget allocates nothing for them.
 pub type LineArgs = SmallVec<[(&'static str, Arg); 5]>;
 
+/// The values a line used: most lines use one (a rate), stored in the line itself.
+pub type LineParams = SmallVec<[ParamUse; 1]>;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     pub category: Category,
@@ -224,7 +227,7 @@ pub struct Line {
     pub amount: Amount,
     /// The computation with its numbers, language-neutral: `2 × 395` (see [`Formula`]).
     pub formula: Formula,
-    pub params: Vec<ParamUse>,
+    pub params: LineParams,
     /// The least certain confidence among the values used.
     pub confidence: Confidence,
     /// Set when an input is missing and the amount leaves something out.
@@ -415,7 +418,7 @@ impl Builder<'_> {
         args: LineArgs,
         amount: Amount,
         formula: Formula,
-        params: Vec<ParamUse>,
+        params: LineParams,
         children: Vec<Line>,
     ) {
         let confidence = params
@@ -458,7 +461,7 @@ impl Builder<'_> {
             let path = path_in(&self.rb.texts.per_participant_paths, a.kind, || {
                 format!("funding.organisational_support.per_participant.{}", a.kind)
             });
-            let mut params = vec![use_value(
+            let mut params = smallvec![use_value(
                 path,
                 rate,
                 &os.per_participant.source,
@@ -504,7 +507,7 @@ impl Builder<'_> {
                     n: fewer,
                     unit: per.value,
                 },
-                vec![use_param("funding.inclusion_support.per_participant", per)],
+                smallvec![use_param("funding.inclusion_support.per_participant", per)],
                 vec![],
             );
         }
@@ -514,7 +517,7 @@ impl Builder<'_> {
             let cf = &f.course_fees;
             let asked = course.fee_days.unwrap_or_else(|| a.days());
             let paid = asked.min(cf.max_days.value);
-            let mut params = vec![use_param("funding.course_fees.per_day", &cf.per_day)];
+            let mut params = smallvec![use_param("funding.course_fees.per_day", &cf.per_day)];
             if paid < asked {
                 params.push(use_param("funding.course_fees.max_days", &cf.max_days));
             }
@@ -547,7 +550,7 @@ impl Builder<'_> {
                     n,
                     unit: ls.per_participant.value,
                 },
-                vec![use_param(
+                smallvec![use_param(
                     "funding.linguistic_support.per_participant",
                     &ls.per_participant,
                 )],
@@ -592,7 +595,7 @@ impl Builder<'_> {
                     amount: rc.amount,
                     percent,
                 },
-                vec![param],
+                smallvec![param],
                 vec![],
             );
         }
@@ -613,7 +616,7 @@ impl Builder<'_> {
                 args: smallvec![("travellers", travellers.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: Confidence::V,
                 incomplete: true,
                 children: vec![],
@@ -641,7 +644,7 @@ impl Builder<'_> {
             &tf.band_policy.source,
             tf.band_policy.confidence,
         );
-        let mut travel_params = vec![band_param.clone(), policy];
+        let mut travel_params = smallvec![band_param.clone(), policy];
         if let DistanceSource::Computed {
             from_place,
             to_place,
@@ -683,7 +686,7 @@ impl Builder<'_> {
                     real,
                     percent: ex.expensive_travel_percent.value,
                 },
-                vec![
+                smallvec![
                     use_param(
                         "funding.exceptional_costs.expensive_travel_percent",
                         &ex.expensive_travel_percent,
@@ -755,7 +758,7 @@ impl Builder<'_> {
                 args: smallvec![("country", country.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: self.rb.countries.groups.confidence,
                 incomplete: true,
                 children: vec![],
@@ -816,7 +819,7 @@ impl Builder<'_> {
         let amount = each.times(persons.into());
         let rate_param = self.rate_param(group, staff, &rate);
         let who = if staff { "staff" } else { "learners" };
-        let mut params = vec![rate_param];
+        let mut params: LineParams = smallvec![rate_param];
         let mut children = Vec::new();
         let formula = if reduced_days > 0 {
             params.push(use_param(
@@ -851,7 +854,7 @@ impl Builder<'_> {
                         days: d,
                         rate: r,
                     },
-                    params: vec![],
+                    params: LineParams::new(),
                     confidence: conf,
                     incomplete: false,
                     children: vec![],
@@ -943,7 +946,7 @@ impl Builder<'_> {
                 smallvec![("persons", n.into())],
                 Amount::exact(per.value.times(n.into())),
                 Formula::Times { n, unit: per.value },
-                vec![use_param("funding.preparatory_visits.per_person", per)],
+                smallvec![use_param("funding.preparatory_visits.per_person", per)],
                 vec![],
             );
         }
