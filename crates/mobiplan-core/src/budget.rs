@@ -8,6 +8,7 @@
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+use smallvec::{SmallVec, smallvec};
 
 use crate::check::expensive_travel_allowed;
 use crate::finding::{Arg, SharedStr};
@@ -70,6 +71,15 @@ impl Category {
         }
     }
 }
+
+// `Budget::from_lines` indexes a slot per category by the enum's value.
+const _: () = {
+    let mut i = 0;
+    while i < Category::ALL.len() {
+        assert!(Category::ALL[i] as usize == i);
+        i += 1;
+    }
+};
 
 /// A rulebook (or rate profile) value used in a line.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -199,6 +209,13 @@ pub enum LineOwner {
     },
 }
 
+/// A line's label arguments, stored in the line itself: a line has at most five (individual
+/// support), so building and dropping a budget allocates nothing for them.
+pub type LineArgs = SmallVec<[(&'static str, Arg); 5]>;
+
+/// The values a line used: most lines use one (a rate), stored in the line itself.
+pub type LineParams = SmallVec<[ParamUse; 1]>;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Line {
     pub category: Category,
@@ -206,11 +223,11 @@ pub struct Line {
     /// Message key of the label: `budget.<what>`.
     pub key: &'static str,
     #[serde(serialize_with = "serialize_args")]
-    pub args: Vec<(&'static str, Arg)>,
+    pub args: LineArgs,
     pub amount: Amount,
     /// The computation with its numbers, language-neutral: `2 × 395` (see [`Formula`]).
     pub formula: Formula,
-    pub params: Vec<ParamUse>,
+    pub params: LineParams,
     /// The least certain confidence among the values used.
     pub confidence: Confidence,
     /// Set when an input is missing and the amount leaves something out.
@@ -281,35 +298,39 @@ pub fn budget(p: &Project, rb: &Rulebook, profile: Option<&RateProfile>) -> Budg
 impl Budget {
     /// Totals per category, per owner and for the project, as sums of the lines.
     fn from_lines(lines: Vec<Line>, owners: usize, rate_profile: Option<String>) -> Budget {
-        let by_category = Category::ALL
-            .iter()
-            .map(|&c| CategoryTotal {
-                category: c,
-                amount: lines
-                    .iter()
-                    .filter(|l| l.category == c)
-                    .map(|l| l.amount)
-                    .sum(),
-            })
-            .collect();
+        // One pass over the lines: a slot per category (in `Category::ALL` order, which is
+        // the enum's), and the owners in order of first appearance. A budget's lines come
+        // owner by owner, so the last owner seen is checked first.
+        let mut per_category = [Amount::ZERO; Category::ALL.len()];
         let mut by_owner: Vec<OwnerTotal> = Vec::with_capacity(owners);
+        let mut total = Amount::ZERO;
+        let mut incomplete = false;
+        let mut confidence = Confidence::V;
         for l in &lines {
-            match by_owner.iter_mut().find(|o| o.owner == l.owner) {
-                Some(o) => o.amount += l.amount,
-                None => by_owner.push(OwnerTotal {
-                    owner: l.owner.clone(),
-                    amount: l.amount,
-                }),
+            per_category[l.category as usize] += l.amount;
+            total += l.amount;
+            incomplete |= l.incomplete;
+            confidence = confidence.min(l.confidence);
+            match by_owner.last_mut() {
+                Some(o) if o.owner == l.owner => o.amount += l.amount,
+                _ => match by_owner.iter_mut().find(|o| o.owner == l.owner) {
+                    Some(o) => o.amount += l.amount,
+                    None => by_owner.push(OwnerTotal {
+                        owner: l.owner.clone(),
+                        amount: l.amount,
+                    }),
+                },
             }
         }
+        let by_category = Category::ALL
+            .iter()
+            .zip(per_category)
+            .map(|(&category, amount)| CategoryTotal { category, amount })
+            .collect();
         Budget {
-            total: lines.iter().map(|l| l.amount).sum(),
-            incomplete: lines.iter().any(|l| l.incomplete),
-            confidence: lines
-                .iter()
-                .map(|l| l.confidence)
-                .min()
-                .unwrap_or(Confidence::V),
+            total,
+            incomplete,
+            confidence,
             rate_profile,
             by_category,
             by_owner,
@@ -394,10 +415,10 @@ impl Builder<'_> {
         category: Category,
         owner: &LineOwner,
         key: &'static str,
-        args: Vec<(&'static str, Arg)>,
+        args: LineArgs,
         amount: Amount,
         formula: Formula,
-        params: Vec<ParamUse>,
+        params: LineParams,
         children: Vec<Line>,
     ) {
         let confidence = params
@@ -440,7 +461,7 @@ impl Builder<'_> {
             let path = path_in(&self.rb.texts.per_participant_paths, a.kind, || {
                 format!("funding.organisational_support.per_participant.{}", a.kind)
             });
-            let mut params = vec![use_value(
+            let mut params = smallvec![use_value(
                 path,
                 rate,
                 &os.per_participant.source,
@@ -463,7 +484,7 @@ impl Builder<'_> {
                     Category::OrganisationalSupport,
                     &owner,
                     "budget.organisational-support",
-                    vec![("participants", n.into()), ("kind", a.kind.into())],
+                    smallvec![("participants", n.into()), ("kind", a.kind.into())],
                     Amount::exact(amount),
                     formula,
                     params,
@@ -480,13 +501,13 @@ impl Builder<'_> {
                 Category::InclusionSupportOrganisations,
                 &owner,
                 "budget.inclusion-organisations",
-                vec![("participants", fewer.into())],
+                smallvec![("participants", fewer.into())],
                 Amount::exact(per.value.times(fewer.into())),
                 Formula::Times {
                     n: fewer,
                     unit: per.value,
                 },
-                vec![use_param("funding.inclusion_support.per_participant", per)],
+                smallvec![use_param("funding.inclusion_support.per_participant", per)],
                 vec![],
             );
         }
@@ -496,7 +517,7 @@ impl Builder<'_> {
             let cf = &f.course_fees;
             let asked = course.fee_days.unwrap_or_else(|| a.days());
             let paid = asked.min(cf.max_days.value);
-            let mut params = vec![use_param("funding.course_fees.per_day", &cf.per_day)];
+            let mut params = smallvec![use_param("funding.course_fees.per_day", &cf.per_day)];
             if paid < asked {
                 params.push(use_param("funding.course_fees.max_days", &cf.max_days));
             }
@@ -504,7 +525,7 @@ impl Builder<'_> {
                 Category::CourseFees,
                 &owner,
                 "budget.course-fees",
-                vec![("participants", n.into()), ("days", paid.into())],
+                smallvec![("participants", n.into()), ("days", paid.into())],
                 Amount::exact(cf.per_day.value.times(i64::from(n) * i64::from(paid))),
                 Formula::TimesDays {
                     n,
@@ -523,13 +544,13 @@ impl Builder<'_> {
                 Category::LinguisticSupport,
                 &owner,
                 "budget.linguistic-support",
-                vec![("participants", n.into())],
+                smallvec![("participants", n.into())],
                 Amount::exact(ls.per_participant.value.times(n.into())),
                 Formula::Times {
                     n,
                     unit: ls.per_participant.value,
                 },
-                vec![use_param(
+                smallvec![use_param(
                     "funding.linguistic_support.per_participant",
                     &ls.per_participant,
                 )],
@@ -565,7 +586,7 @@ impl Builder<'_> {
                 category,
                 &owner,
                 "budget.real-cost",
-                vec![
+                smallvec![
                     ("description", rc.description.as_str().into()),
                     ("kind", Arg::Text(SharedStr::from_static(rc.kind.id()))),
                 ],
@@ -574,7 +595,7 @@ impl Builder<'_> {
                     amount: rc.amount,
                     percent,
                 },
-                vec![param],
+                smallvec![param],
                 vec![],
             );
         }
@@ -592,10 +613,10 @@ impl Builder<'_> {
                 category: Category::Travel,
                 owner: owner.clone(),
                 key: "budget.travel-unknown",
-                args: vec![("travellers", travellers.into())],
+                args: smallvec![("travellers", travellers.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: Confidence::V,
                 incomplete: true,
                 children: vec![],
@@ -623,7 +644,7 @@ impl Builder<'_> {
             &tf.band_policy.source,
             tf.band_policy.confidence,
         );
-        let mut travel_params = vec![band_param.clone(), policy];
+        let mut travel_params = smallvec![band_param.clone(), policy];
         if let DistanceSource::Computed {
             from_place,
             to_place,
@@ -654,7 +675,7 @@ impl Builder<'_> {
                 Category::ExceptionalCosts,
                 owner,
                 "budget.expensive-travel",
-                vec![
+                smallvec![
                     ("travellers", travellers.into()),
                     ("real", real.into()),
                     ("band_amount", per.into()),
@@ -665,7 +686,7 @@ impl Builder<'_> {
                     real,
                     percent: ex.expensive_travel_percent.value,
                 },
-                vec![
+                smallvec![
                     use_param(
                         "funding.exceptional_costs.expensive_travel_percent",
                         &ex.expensive_travel_percent,
@@ -688,7 +709,7 @@ impl Builder<'_> {
             } else {
                 "budget.travel"
             },
-            vec![
+            smallvec![
                 ("travellers", travellers.into()),
                 ("km", d.km.into()),
                 ("band", Arg::Text(texts.label.clone())),
@@ -734,10 +755,10 @@ impl Builder<'_> {
                 category: Category::IndividualSupport,
                 owner: owner.clone(),
                 key: "budget.individual-support-no-group",
-                args: vec![("country", country.into())],
+                args: smallvec![("country", country.into())],
                 amount: Amount::ZERO,
                 formula: Formula::Unknown,
-                params: vec![],
+                params: LineParams::new(),
                 confidence: self.rb.countries.groups.confidence,
                 incomplete: true,
                 children: vec![],
@@ -798,7 +819,7 @@ impl Builder<'_> {
         let amount = each.times(persons.into());
         let rate_param = self.rate_param(group, staff, &rate);
         let who = if staff { "staff" } else { "learners" };
-        let mut params = vec![rate_param];
+        let mut params: LineParams = smallvec![rate_param];
         let mut children = Vec::new();
         let formula = if reduced_days > 0 {
             params.push(use_param(
@@ -826,14 +847,14 @@ impl Builder<'_> {
                     category: Category::IndividualSupport,
                     owner: owner.clone(),
                     key: k,
-                    args: vec![("persons", persons.into()), ("days", d.into())],
+                    args: smallvec![("persons", persons.into()), ("days", d.into())],
                     amount: r.times(d.into()).times(persons.into()),
                     formula: Formula::TimesDays {
                         n: persons,
                         days: d,
                         rate: r,
                     },
-                    params: vec![],
+                    params: LineParams::new(),
                     confidence: conf,
                     incomplete: false,
                     children: vec![],
@@ -857,7 +878,7 @@ impl Builder<'_> {
             Category::IndividualSupport,
             owner,
             key,
-            vec![
+            smallvec![
                 ("persons", persons.into()),
                 ("days", days.into()),
                 ("travel_days", travel_days.into()),
@@ -922,10 +943,10 @@ impl Builder<'_> {
                 Category::PreparatoryVisits,
                 &owner,
                 "budget.preparatory-visit",
-                vec![("persons", n.into())],
+                smallvec![("persons", n.into())],
                 Amount::exact(per.value.times(n.into())),
                 Formula::Times { n, unit: per.value },
-                vec![use_param("funding.preparatory_visits.per_person", per)],
+                smallvec![use_param("funding.preparatory_visits.per_person", per)],
                 vec![],
             );
         }

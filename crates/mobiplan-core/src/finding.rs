@@ -3,9 +3,10 @@
 //! language when shown), the field to fix, and the confidence of the rule values it used.
 
 use std::borrow::Borrow;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -41,6 +42,36 @@ impl SharedStr {
             Repr::Static(s) => s,
             Repr::Shared(s) => s,
         }
+    }
+
+    /// The text stored once for the whole process, shared by every rulebook that uses it:
+    /// cloning the result is a plain copy, with no reference count to update (an atomic
+    /// operation per clone and per drop, which was the largest cost left in a budget).
+    ///
+    /// Only for rulebook texts (sources, value paths, band labels, group names, deadlines):
+    /// their number is bounded by the distinct texts of the rulebooks a process loads, a few
+    /// kilobytes per edition, however often they are loaded. Never for texts of projects or
+    /// rate profiles, which people edit.
+    pub(crate) fn interned(s: &str) -> SharedStr {
+        static INTERNED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+        let mut set = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        let text = match set.get(s) {
+            Some(&t) => t,
+            None => {
+                let t: &'static str = Box::leak(Box::from(s));
+                set.insert(t);
+                t
+            }
+        };
+        SharedStr(Repr::Static(text))
+    }
+
+    /// Deserialises a rulebook text as [`SharedStr::interned`].
+    pub(crate) fn deserialize_interned<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<SharedStr, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(SharedStr::interned(&text))
     }
 }
 

@@ -46,7 +46,9 @@ pub struct Param<T> {
     pub value: T,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// Shared: the budget quotes the source of every value it uses, without copying it.
+    /// Shared (interned, see [`SharedStr`]): the budget quotes the source of every value it
+    /// uses, without copying it.
+    #[serde(deserialize_with = "SharedStr::deserialize_interned")]
     pub source: SharedStr,
     pub confidence: Confidence,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -555,9 +557,13 @@ impl Rulebook {
             }
             groups.push(GroupTexts {
                 index: gi,
-                name: group.as_str().into(),
-                learners_path: format!("funding.individual_support.learners.groups.{group}").into(),
-                staff_path: format!("funding.individual_support.staff.groups.{group}").into(),
+                name: SharedStr::interned(group),
+                learners_path: SharedStr::interned(&format!(
+                    "funding.individual_support.learners.groups.{group}"
+                )),
+                staff_path: SharedStr::interned(&format!(
+                    "funding.individual_support.staff.groups.{group}"
+                )),
             });
         }
         group_of.sort_unstable();
@@ -660,10 +666,9 @@ impl Rulebook {
                     number,
                     deadline,
                     data,
-                    deadline_text: deadline
-                        .format("%Y-%m-%d %H:%M (UTC%:z)")
-                        .to_string()
-                        .into(),
+                    deadline_text: SharedStr::interned(
+                        &deadline.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+                    ),
                 },
             );
         }
@@ -678,7 +683,7 @@ impl Rulebook {
                 .keys()
                 .map(|k| {
                     let path = format!("funding.organisational_support.per_participant.{k}");
-                    (*k, path.into())
+                    (*k, SharedStr::interned(&path))
                 })
                 .collect(),
             exceptional_percent_paths: funding
@@ -688,15 +693,20 @@ impl Rulebook {
                 .keys()
                 .map(|k| {
                     let path = format!("funding.exceptional_costs.percent.{}", k.id());
-                    (*k, path.into())
+                    (*k, SharedStr::interned(&path))
                 })
                 .collect(),
             bands: (0..bands.len())
                 .map(|i| BandTexts {
-                    label: band_label(bands, i).into(),
-                    standard_path: format!("funding.travel.bands[{}].standard", bands[i].from_km)
-                        .into(),
-                    green_path: format!("funding.travel.bands[{}].green", bands[i].from_km).into(),
+                    label: SharedStr::interned(&band_label(bands, i)),
+                    standard_path: SharedStr::interned(&format!(
+                        "funding.travel.bands[{}].standard",
+                        bands[i].from_km
+                    )),
+                    green_path: SharedStr::interned(&format!(
+                        "funding.travel.bands[{}].green",
+                        bands[i].from_km
+                    )),
                 })
                 .collect(),
             groups,
