@@ -19,9 +19,15 @@ pub enum Event {
     /// The application deadline of the project's round (while nothing is awarded).
     Deadline,
     ProjectStart,
-    ActivityStart { activity: String },
-    ActivityEnd { activity: String },
-    VisitStart { visit: String },
+    ActivityStart {
+        activity: String,
+    },
+    ActivityEnd {
+        activity: String,
+    },
+    VisitStart {
+        visit: String,
+    },
     ProjectEnd,
     FinalReport,
 }
@@ -246,7 +252,10 @@ mod tests {
         assert_eq!(a.next[0].date, rb.rounds[&1].deadline.date_naive());
         assert_eq!(a.next[1].event, Event::ProjectStart);
         assert!(a.overdue.is_empty(), "{:?}", a.overdue);
-        assert_eq!(a.end, project_end(f.project.start.0, f.project.duration_months));
+        assert_eq!(
+            a.end,
+            project_end(f.project.start.0, f.project.duration_months)
+        );
         assert_eq!(
             (a.final_report_due - a.end).num_days(),
             i64::from(rb.reporting.final_report_days.value)
@@ -332,9 +341,9 @@ mod tests {
         let today = first.end.0 + chrono::Days::new(1);
         let a = agenda(&f, &rb(), None, today);
         assert!(
-            !a.overdue
-                .iter()
-                .any(|o| matches!(o, Overdue::NotCompleted { activity, .. } if *activity == first.id)),
+            !a.overdue.iter().any(
+                |o| matches!(o, Overdue::NotCompleted { activity, .. } if *activity == first.id)
+            ),
             "{:?}",
             a.overdue
         );
