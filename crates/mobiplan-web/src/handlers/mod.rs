@@ -9,6 +9,7 @@ pub mod exports;
 pub mod history;
 pub mod projects;
 pub mod rates;
+pub mod scenarios;
 pub mod visits;
 
 use axum::Json;
