@@ -106,7 +106,7 @@ mod cases {
         assert_eq!(store.scenario_origin(&plan.id).await.unwrap(), None);
         assert_eq!(
             ids(store.list_scenarios(&plan.id).await.unwrap()),
-            [s.id.clone()]
+            [s.id.as_str()]
         );
         assert!(store.list_scenarios(&s.id).await.unwrap().is_empty());
         // The copy is a project like any other: listed, versioned, with its author.
@@ -208,7 +208,7 @@ mod cases {
             .unwrap();
         assert_eq!(
             ids(store.list_scenarios_for(&bob.id, &plan.id).await.unwrap()),
-            [two.id.clone()]
+            [two.id.as_str()]
         );
     }
 
