@@ -4,6 +4,7 @@
 //! Exit status: 0 — no rule errors; 1 — the project has rule errors; 2 — unreadable or
 //! invalid input (file, rulebook, rate profile, flags).
 
+mod compare;
 mod load;
 mod output;
 mod places;
@@ -123,6 +124,21 @@ enum Command {
         /// Also list, under each line, the rulebook values used with their source and confidence.
         #[arg(long)]
         explain: bool,
+    },
+    /// Compare what-if scenarios side by side: participants, activities, findings and the
+    /// budget per category of each file, with the difference of every later file from the
+    /// first. Exit status 0 (rule errors are shown, not failed on), 2 for unreadable input.
+    Compare {
+        /// Two or more project files (.toml, or .json): the first is what the others are
+        /// compared with.
+        #[arg(required = true, num_args = 2.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// The agency's daily rates (a rate profile file), used for every file; without it
+        /// budgets and differences are ranges.
+        #[arg(long, value_name = "FILE")]
+        rates: Option<PathBuf>,
     },
     /// Write a document made from the project: the budget workbook, the one-page summary or
     /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists.
@@ -438,6 +454,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 )),
             }
             Ok(exit(errors > 0))
+        }
+        Command::Compare {
+            files,
+            common,
+            rates,
+        } => {
+            let compared = compare::run(
+                &files,
+                common.rulebook.as_deref(),
+                rates.as_deref(),
+                common.lang,
+            )?;
+            match common.format {
+                Format::Json => emit(&compare::json_output(&compared, common.lang)),
+                Format::Text => emit(&compare::text_output(&compared, common.lang)),
+            }
+            // A comparison is a report: rule errors are in it, not in the exit status.
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export {
             format,

@@ -8,6 +8,7 @@
 pub mod agenda;
 pub mod budget;
 pub mod check;
+pub mod compare;
 pub mod finding;
 pub mod money;
 pub mod project;
@@ -18,6 +19,7 @@ pub mod types;
 
 pub use budget::{Budget, Category, Line, budget};
 pub use check::{CheckContext, check};
+pub use compare::{Comparison, Scenario, compare};
 pub use finding::{Arg, Finding, Subject};
 pub use money::{Amount, Money};
 pub use project::{InputError, InputErrors, Project};

@@ -260,6 +260,42 @@ pub fn percent(p: Option<(u32, u32)>) -> String {
     }
 }
 
+/// A difference of money with its sign: `+1,234`, `−56.50` (a true minus sign), `0`.
+pub fn signed_money(m: Money, lang: Lang) -> String {
+    match m.cents().signum() {
+        0 => money(m, lang),
+        1 => format!("+{}", money(m, lang)),
+        _ => format!(
+            "\u{2212}{}",
+            money(Money::from_cents(m.cents().saturating_neg()), lang)
+        ),
+    }
+}
+
+/// A difference of two amounts that may be ranges, taken bound by bound
+/// ([`mobiplan_core::compare::Difference`]): `+140`, or `−168 … −340` — at the lowest rates …
+/// at the highest rates (not a range: either end may be the larger).
+pub fn signed_amount(a: Amount, lang: Lang) -> String {
+    if a.is_exact() {
+        signed_money(a.min, lang)
+    } else {
+        format!(
+            "{} … {}",
+            signed_money(a.min, lang),
+            signed_money(a.max, lang)
+        )
+    }
+}
+
+/// A difference of counts with its sign: `+2`, `−1`, `0`.
+pub fn signed_count(n: i64) -> String {
+    match n.signum() {
+        0 => "0".to_owned(),
+        1 => format!("+{n}"),
+        _ => format!("\u{2212}{}", n.unsigned_abs()),
+    }
+}
+
 /// Kilometres with two decimals in the language's decimal mark.
 pub fn km(k: Km100, lang: Lang) -> String {
     let s = k.to_string();
@@ -416,5 +452,26 @@ mod tests {
     fn languages_parse_from_codes() {
         assert_eq!("LV".parse::<Lang>().unwrap(), Lang::Lv);
         assert!("de".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn differences_carry_their_sign_and_a_true_minus() {
+        assert_eq!(
+            signed_money(Money::from_cents(123_450), Lang::En),
+            "+1,234.50"
+        );
+        assert_eq!(
+            signed_money(Money::from_cents(-5_000), Lang::Lv),
+            "\u{2212}50"
+        );
+        assert_eq!(signed_money(Money::ZERO, Lang::En), "0");
+        let a = Amount {
+            min: Money::from_euros(-168),
+            max: Money::from_euros(-340),
+        };
+        assert_eq!(signed_amount(a, Lang::En), "\u{2212}168 … \u{2212}340");
+        assert_eq!(signed_count(2), "+2");
+        assert_eq!(signed_count(-1), "\u{2212}1");
+        assert_eq!(signed_count(0), "0");
     }
 }

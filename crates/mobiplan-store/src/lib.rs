@@ -33,6 +33,7 @@
 //! invitations      (token_hash PK, org_id, role, created_by, created_at, expires_at,
 //!                   used_at, used_by)
 //! project_shares   (project_id → projects, user_id → users, access read|edit)
+//! projects.scenario_of → projects ON DELETE SET NULL   (a what-if copy's original)
 //! ```
 //!
 //! Projects and rate profiles have an `org_id` (→ organisations); those from before accounts
@@ -48,6 +49,7 @@ mod backup;
 mod config;
 mod error;
 mod migrations;
+mod scenarios;
 mod store;
 
 use chrono::{DateTime, Utc};

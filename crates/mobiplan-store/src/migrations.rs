@@ -208,6 +208,19 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             ALTER TABLE project_versions ADD COLUMN saved_by TEXT REFERENCES users (id) ON DELETE SET NULL;
         ",
     },
+    Migration {
+        version: 4,
+        description: "what-if scenarios: the project a scenario was copied from",
+        // Deleting the original keeps its scenarios as projects of their own.
+        sqlite: "
+            ALTER TABLE projects ADD COLUMN scenario_of TEXT REFERENCES projects (id) ON DELETE SET NULL;
+            CREATE INDEX projects_scenario_of ON projects (scenario_of);
+        ",
+        postgres: "
+            ALTER TABLE projects ADD COLUMN scenario_of TEXT REFERENCES projects (id) ON DELETE SET NULL;
+            CREATE INDEX projects_scenario_of ON projects (scenario_of);
+        ",
+    },
 ];
 
 /// The newest schema version this program knows.

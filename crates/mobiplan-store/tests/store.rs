@@ -561,6 +561,10 @@ mod cases {
                 (1, "rate profiles"),
                 (2, "projects and their saved versions"),
                 (3, "accounts, sharing and the authors of versions"),
+                (
+                    4,
+                    "what-if scenarios: the project a scenario was copied from"
+                ),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);

@@ -514,6 +514,27 @@ pub fn org_for_create(
     }
 }
 
+/// May `actor` use project `id` as a `{id}` route declared `Project(need)` allows? The guard's
+/// own decision, for project ids that arrive in a query or a form rather than in the path
+/// (the projects a comparison adds): 404 for a project the user may not see, as the guard.
+pub async fn check_project(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    need: Need,
+    lang: Lang,
+) -> Result<(), WebError> {
+    let params = [("id".to_owned(), id.to_owned())];
+    decide(state, Access::Project(need), actor, &params)
+        .await
+        .map_err(|d| match d.status {
+            StatusCode::NOT_FOUND => WebError::NotFound,
+            StatusCode::FORBIDDEN => WebError::Forbidden(t(lang, d.key)),
+            _ => WebError::Internal("authorization lookup failed".into()),
+        })
+        .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

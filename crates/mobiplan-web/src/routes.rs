@@ -13,7 +13,7 @@ use mobiplan_store::Role;
 use crate::access::{Access, Need};
 use crate::handlers::{
     accounts, activities, api, assets, dashboard, exports, history, implementation, projects,
-    rates, visits,
+    rates, scenarios, visits,
 };
 use crate::state::AppState;
 
@@ -89,6 +89,10 @@ route_table! {
     GET "/projects/{id}/history" => history::history_page, Project(Read);
     GET "/projects/{id}/history/{v}" => history::version_page, Project(Read);
     POST "/projects/{id}/history/{v}/restore" => history::restore, Project(Edit);
+    // What-if scenarios (creating one also needs the editor role in the project's
+    // organisation; compared projects from the query are checked like `{id}`)
+    POST "/projects/{id}/scenario" => scenarios::scenario_create, Project(Edit);
+    GET "/projects/{id}/compare" => scenarios::compare_page, Project(Read);
     // Activities
     GET "/projects/{id}/activities/new" => activities::activity_new, Project(Read);
     POST "/projects/{id}/activities" => activities::activity_create, Project(Edit);

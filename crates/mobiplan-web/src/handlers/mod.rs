@@ -11,6 +11,7 @@ pub mod history;
 pub mod implementation;
 pub mod projects;
 pub mod rates;
+pub mod scenarios;
 pub mod visits;
 
 use axum::Json;

@@ -98,12 +98,24 @@ pub async fn project_show(
         .map(|p| (p.id, p.name))
         .collect();
     let profile_id = state.store.project_rate_profile(&id).await.ok().flatten();
+    let family = match super::scenarios::family_of(
+        &state,
+        lang,
+        &id,
+        &stored.document.project.title,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(e) => return error_page(lang, e),
+    };
     let body = pages::project_page(pages::ProjectView {
         lang,
         stored: &stored,
         eval: &eval,
         profiles: &profiles,
         profile_id: profile_id.as_deref(),
+        family: &family,
     });
     html(
         StatusCode::OK,

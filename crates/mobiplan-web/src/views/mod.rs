@@ -5,4 +5,5 @@ pub mod exports;
 pub mod layout;
 pub mod pages;
 pub mod partials;
+pub mod scenarios;
 pub mod tracking;

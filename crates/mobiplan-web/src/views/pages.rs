@@ -247,6 +247,7 @@ pub struct ProjectView<'a> {
     pub eval: &'a Evaluation,
     pub profiles: &'a [(String, String)],
     pub profile_id: Option<&'a str>,
+    pub family: &'a crate::views::scenarios::Family,
 }
 
 fn kind_name(lang: Lang, k: ActivityKind) -> String {
@@ -358,6 +359,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             }
                         }
                     }
+                    (crate::views::scenarios::project_section(lang, id, v.family))
                     (crate::views::exports::downloads(lang, id, ev))
                     li {
                         h2 { (t(lang, "web.section.files")) }
