@@ -535,3 +535,43 @@ async fn a_viewer_reads_the_implementation_without_forms_to_change_it() {
         }
     }
 }
+
+/// Two people record the same activity: the second save, made on the version before the
+/// first, is a conflict that keeps the second person's values in the form and stores nothing
+/// over the first; another activity's record saved meanwhile merges.
+#[tokio::test]
+async fn the_same_record_changed_twice_is_a_conflict_another_merges() {
+    for backend in support::backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let f = file_of(&app, &id).await;
+        let base = app.version(&id).await;
+        let path = |aid: &str| format!("/projects/{id}/implementation/activities/{aid}");
+
+        let first = record_form(&f, base, "course-valencia", Status::Confirmed, &[]);
+        assert_eq!(
+            app.post_form(&path("course-valencia"), &first)
+                .await
+                .status(),
+            303
+        );
+        // Another record, on the old version: a different section, merged.
+        let other = record_form(&f, base, "group-porto", Status::Cancelled, &[]);
+        assert_eq!(
+            app.post_form(&path("group-porto"), &other).await.status(),
+            303
+        );
+        // The same record on the old version: refused, the typed choice kept.
+        let second = record_form(&f, base, "course-valencia", Status::Cancelled, &[]);
+        let res = app.post_form(&path("course-valencia"), &second).await;
+        assert_eq!(res.status(), 409);
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains("<option value=\"cancelled\" selected>"),
+            "{body}"
+        );
+        let imp = file_of(&app, &id).await.implementation.unwrap();
+        assert_eq!(imp.activities["course-valencia"].status, Status::Confirmed);
+        assert_eq!(imp.activities["group-porto"].status, Status::Cancelled);
+    }
+}

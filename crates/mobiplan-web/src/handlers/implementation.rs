@@ -12,6 +12,7 @@ use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::tracking::file::{ActivityRecord, Implementation};
 use mobiplan_core::tracking::{self, Document, IllegalTransition, Status};
+use mobiplan_store::Stored;
 
 use super::projects::form_version;
 use super::{SaveError, error_page, evaluate_stored, html, profile_of, save_with_merge, see_other};
@@ -32,7 +33,7 @@ async fn render_implementation(
     state: &AppState,
     lang: Lang,
     status: StatusCode,
-    stored: &mobiplan_store::Stored<ProjectFile>,
+    stored: &Stored<ProjectFile>,
     shown: &ProjectFile,
     errors: &[FieldError],
     notice: Option<String>,
@@ -242,6 +243,63 @@ pub async fn awarded_save(
     }
 }
 
+/// What became of a record form.
+enum Outcome {
+    Saved,
+    /// The form again, with `status`: 422 with its errors, or 409 with the newer version
+    /// (`current`) it conflicts with and a notice saying so.
+    Again {
+        status: StatusCode,
+        current: Box<Stored<ProjectFile>>,
+        notice: Option<String>,
+    },
+}
+
+/// The path the record forms share: the record (`set`) on the stored document, the core's
+/// objections to it (fields under `prefix`) added to the form's `errors`, then the versioned
+/// save of that record alone (`section`).
+#[allow(clippy::too_many_arguments)] // one per thing a record form brings
+async fn save_record(
+    state: &AppState,
+    lang: Lang,
+    stored: &Stored<ProjectFile>,
+    version: i64,
+    form: &FormData,
+    prefix: &str,
+    errors: &mut Vec<FieldError>,
+    notice: Option<String>,
+    set: impl Fn(&mut ProjectFile),
+    section: impl Fn(&ProjectFile) -> serde_json::Value,
+) -> Result<Outcome, WebError> {
+    let mut preview = stored.document.clone();
+    set(&mut preview);
+    if errors.is_empty()
+        && let Some(imp) = &preview.implementation
+    {
+        *errors = record_errors(tracking::validate(&preview, imp), prefix, form);
+    }
+    if !errors.is_empty() {
+        return Ok(Outcome::Again {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            current: Box::new(stored.clone()),
+            notice,
+        });
+    }
+    match save_with_merge(state, &stored.id, version, set, section).await {
+        Ok(_) => Ok(Outcome::Saved),
+        Err(SaveError::Web(e)) => Err(e),
+        Err(SaveError::Conflict(current)) => Ok(Outcome::Again {
+            status: StatusCode::CONFLICT,
+            notice: Some(tr(
+                lang,
+                "web.conflict-page",
+                &[("version", current.version.to_string())],
+            )),
+            current,
+        }),
+    }
+}
+
 pub async fn activity_record_edit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -321,45 +379,38 @@ pub async fn activity_record_save(
         .collect();
     let (record, mut errors) = forms::read_activity_record(&form, activity, old, &any_green);
     let notice = check_transition(lang, from, record.status, &mut errors);
-    let mut preview = doc.clone();
-    let set = |d: &mut ProjectFile| {
-        with_record(d, |imp| {
-            imp.activities.insert(aid.clone(), record.clone());
-        })
-    };
-    set(&mut preview);
-    if errors.is_empty()
-        && let Some(imp) = &preview.implementation
-    {
-        errors = record_errors(
-            tracking::validate(&preview, imp),
-            &format!("implementation.activities.{aid}"),
-            &form,
-        );
-    }
-    let conflict = if errors.is_empty() {
-        match save_with_merge(&state, &id, version, set, |d| {
+    let outcome = save_record(
+        &state,
+        lang,
+        &stored,
+        version,
+        &form,
+        &format!("implementation.activities.{aid}"),
+        &mut errors,
+        notice,
+        |d| {
+            with_record(d, |imp| {
+                imp.activities.insert(aid.clone(), record.clone());
+            })
+        },
+        |d| {
             serde_json::json!(
                 d.implementation
                     .as_ref()
                     .and_then(|i| i.activities.get(&aid))
             )
-        })
-        .await
-        {
-            Ok(_) => return see_other(&format!("{}#activity-{aid}", page_path(&id))),
-            Err(SaveError::Web(e)) => return error_page(lang, e),
-            Err(SaveError::Conflict(current)) => Some(current),
-        }
-    } else {
-        None
+        },
+    )
+    .await;
+    let (status, current, notice) = match outcome {
+        Err(e) => return error_page(lang, e),
+        Ok(Outcome::Saved) => return see_other(&format!("{}#activity-{aid}", page_path(&id))),
+        Ok(Outcome::Again {
+            status,
+            current,
+            notice,
+        }) => (status, current, notice),
     };
-    let status = if conflict.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let current = conflict.as_deref().unwrap_or(&stored);
     let stored_status = current
         .document
         .implementation
@@ -367,15 +418,7 @@ pub async fn activity_record_save(
         .and_then(|i| i.activities.get(&aid))
         .map(|r| r.status)
         .unwrap_or_default();
-    let notice = match &conflict {
-        Some(c) => Some(tr(
-            lang,
-            "web.conflict-page",
-            &[("version", c.version.to_string())],
-        )),
-        None => notice,
-    };
-    let needed = needed_for(&preview, &aid, Some(&record));
+    let needed = needed_for(doc, &aid, Some(&record));
     html(
         status,
         lang,
@@ -461,41 +504,32 @@ pub async fn visit_record_save(
         .unwrap_or_default();
     let (record, mut errors) = forms::read_visit_record(&form, visit);
     let notice = check_transition(lang, from, record.status, &mut errors);
-    let mut preview = doc.clone();
-    let set = |d: &mut ProjectFile| {
-        with_record(d, |imp| {
-            imp.visits.insert(vid.clone(), record.clone());
-        })
+    let outcome = save_record(
+        &state,
+        lang,
+        &stored,
+        version,
+        &form,
+        &format!("implementation.visits.{vid}"),
+        &mut errors,
+        notice,
+        |d| {
+            with_record(d, |imp| {
+                imp.visits.insert(vid.clone(), record.clone());
+            })
+        },
+        |d| serde_json::json!(d.implementation.as_ref().and_then(|i| i.visits.get(&vid))),
+    )
+    .await;
+    let (status, current, notice) = match outcome {
+        Err(e) => return error_page(lang, e),
+        Ok(Outcome::Saved) => return see_other(&format!("{}#visit-{vid}", page_path(&id))),
+        Ok(Outcome::Again {
+            status,
+            current,
+            notice,
+        }) => (status, current, notice),
     };
-    set(&mut preview);
-    if errors.is_empty()
-        && let Some(imp) = &preview.implementation
-    {
-        errors = record_errors(
-            tracking::validate(&preview, imp),
-            &format!("implementation.visits.{vid}"),
-            &form,
-        );
-    }
-    let conflict = if errors.is_empty() {
-        match save_with_merge(&state, &id, version, set, |d| {
-            serde_json::json!(d.implementation.as_ref().and_then(|i| i.visits.get(&vid)))
-        })
-        .await
-        {
-            Ok(_) => return see_other(&format!("{}#visit-{vid}", page_path(&id))),
-            Err(SaveError::Web(e)) => return error_page(lang, e),
-            Err(SaveError::Conflict(current)) => Some(current),
-        }
-    } else {
-        None
-    };
-    let status = if conflict.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let current = conflict.as_deref().unwrap_or(&stored);
     let stored_status = current
         .document
         .implementation
@@ -503,14 +537,6 @@ pub async fn visit_record_save(
         .and_then(|i| i.visits.get(&vid))
         .map(|r| r.status)
         .unwrap_or_default();
-    let notice = match &conflict {
-        Some(c) => Some(tr(
-            lang,
-            "web.conflict-page",
-            &[("version", c.version.to_string())],
-        )),
-        None => notice,
-    };
     html(
         status,
         lang,
