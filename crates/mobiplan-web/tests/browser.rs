@@ -1698,6 +1698,54 @@ async fn a_coordinator_records_the_grant_and_takes_mobilities_to_completion() {
             .unwrap_or_default();
         assert!(row.contains("Digital and outdoor learning"), "{row}");
         shots.take(c, "dashboard").await;
+
+        // What if the Tartu job shadowing went by plane instead of the bus? A scenario.
+        must(
+            c.goto(&app.url(&format!("/projects/{id}"))).await,
+            "back to the project",
+        );
+        click(c, &format!("form[action='/projects/{id}/scenario'] button")).await;
+        let scenario = wait_for_page(c, "the scenario's page", |p| {
+            p.starts_with("/projects/")
+                && p != format!("/projects/{id}")
+                && p.matches('/').count() == 2
+        })
+        .await;
+        let sid = scenario.trim_start_matches("/projects/").to_owned();
+        assert!(
+            heading(c).await.ends_with("scenario 1"),
+            "{}",
+            heading(c).await
+        );
+        must(
+            c.goto(&app.url(&format!("/projects/{sid}/activities/shadowing-tartu")))
+                .await,
+            "the scenario's job shadowing",
+        );
+        let green = find(c, "#travel_green-1").await;
+        // Out of the sticky save bar's way.
+        js(
+            c,
+            "document.querySelector('#travel_green-1').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await;
+        if must(green.is_selected().await, "green travel") {
+            must(green.click().await, "untick green travel");
+        }
+        wait_saved(c, "the scenario's travel").await;
+        must(c.goto(&app.url(&scenario)).await, "the scenario's page");
+        click_link(c, "Compare scenarios").await;
+        wait_for_page(c, "the comparison", |p| p.ends_with("/compare")).await;
+        let table = text(c, "main table").await.unwrap_or_default();
+        assert!(table.contains("Travel"), "{table}");
+        let scenario_doc = app.document(&sid).await;
+        assert_ne!(scenario_doc["activities"][1]["travel"]["green"], true);
+        assert_eq!(
+            app.document(&id).await["activities"][1]["travel"]["green"],
+            true
+        );
+        shots.take(c, "compare").await;
     })
     .await;
 }
