@@ -199,7 +199,8 @@ impl Serialize for Formula {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LineOwner {
-    /// `id` is shared by all the lines of the activity (a reference count, not a copy).
+    /// An activity's `id` is the project's own (`Activity::id`), shared by all the lines of
+    /// the activity and by every budget of the project: a reference count, not a copy.
     Activity {
         index: usize,
         id: SharedStr,
@@ -437,7 +438,7 @@ impl Builder<'_> {
     fn activity(&mut self, i: usize, a: &Activity) {
         let owner = LineOwner::Activity {
             index: i,
-            id: a.id.as_str().into(),
+            id: a.id.clone(),
         };
         let f = &self.rb.funding;
         let people = &self.p.people;
