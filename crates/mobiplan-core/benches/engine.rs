@@ -8,8 +8,10 @@
 //! Measured (2-core machine, `-- --warm-up-time 1 --measurement-time 3`, noisy: compare runs
 //! made together): before the allocation and reference-count work, check_and_budget 12.1 µs,
 //! check 2.0 µs, budget 9.3 µs, parse 375 µs; after it, check_and_budget 9.6 µs, check
-//! 1.95 µs, budget 7.4 µs, parse 350 µs (runs made while other builds share the cores read
-//! up to a fifth higher).
+//! 1.95 µs, budget 7.4 µs, parse 350 µs; after the rate profile kept its texts and an
+//! activity's id became shared text (budget 7.2 → 6.65 → 6.2 µs), check_and_budget 8.7 µs,
+//! check 2.0 µs, budget 6.2–6.4 µs, parse 350 µs (runs made while other builds share the
+//! cores read up to a fifth higher).
 //!
 //!     cargo bench -p mobiplan-core --bench engine
 

@@ -5,6 +5,7 @@
 //! Without an agency rate profile the daily rates are the Commission's ranges, so the budget is
 //! a range (every rate at its minimum … every rate at its maximum), never an invented figure.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -14,7 +15,7 @@ use crate::check::expensive_travel_allowed;
 use crate::finding::{Arg, SharedStr};
 use crate::money::{Amount, Money};
 use crate::project::{Activity, DistanceSource, Project, RealCostKind};
-use crate::rulebook::{DailyRate, GroupTexts, Param, RateProfile, Rulebook};
+use crate::rulebook::{DailyRate, GroupTexts, Param, ProfileTexts, RateProfile, Rulebook};
 use crate::types::{ActivityKind, Confidence, Role};
 
 /// The budget categories of the application form, in its order.
@@ -198,7 +199,8 @@ impl Serialize for Formula {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum LineOwner {
-    /// `id` is shared by all the lines of the activity (a reference count, not a copy).
+    /// An activity's `id` is the project's own (`Activity::id`), shared by all the lines of
+    /// the activity and by every budget of the project: a reference count, not a copy.
     Activity {
         index: usize,
         id: SharedStr,
@@ -360,16 +362,9 @@ struct Builder<'a> {
     rb: &'a Rulebook,
     profile: Option<&'a RateProfile>,
     lines: Vec<Line>,
-    /// The profile's source and value paths, made when a line first quotes them.
-    profile_texts: Option<ProfileTexts>,
-}
-
-/// What lines quote from an agency profile: its source, and per country group the paths
-/// of the staff and learner rates (`profile:<name>.individual_support.<who>.<group>`).
-struct ProfileTexts {
-    source: SharedStr,
-    /// Index as in `Rulebook::texts.groups`; [learners, staff].
-    paths: Vec<[Option<SharedStr>; 2]>,
+    /// The profile's source and value paths: the profile's own, or made here when its name
+    /// or source changed after they were made.
+    profile_texts: Option<Cow<'a, ProfileTexts>>,
 }
 
 fn use_param<T: Copy + Into<ParamValue>>(path: &'static str, p: &Param<T>) -> ParamUse {
@@ -443,7 +438,7 @@ impl Builder<'_> {
     fn activity(&mut self, i: usize, a: &Activity) {
         let owner = LineOwner::Activity {
             index: i,
-            id: a.id.as_str().into(),
+            id: a.id.clone(),
         };
         let f = &self.rb.funding;
         let people = &self.p.people;
@@ -899,22 +894,11 @@ impl Builder<'_> {
         };
         match (rate.from_profile, self.profile) {
             (true, Some(p)) => {
-                let who = if staff { "staff" } else { "learners" };
-                let groups = self.rb.texts.groups.len();
-                let texts = self.profile_texts.get_or_insert_with(|| ProfileTexts {
-                    source: p.profile.source.as_str().into(),
-                    paths: vec![[None, None]; groups],
+                let texts = self.profile_texts.get_or_insert_with(|| match p.texts() {
+                    Some(t) => Cow::Borrowed(t),
+                    None => Cow::Owned(ProfileTexts::new(p)),
                 });
-                let make = || {
-                    SharedStr::from(format!(
-                        "profile:{}.individual_support.{who}.{}",
-                        p.profile.name, group.name
-                    ))
-                };
-                let path = match texts.paths.get_mut(group.index) {
-                    Some(slots) => slots[usize::from(staff)].get_or_insert_with(make).clone(),
-                    None => make(),
-                };
+                let path = texts.path(p, staff, &group.name);
                 use_value(path, value, &texts.source, p.profile.confidence)
             }
             _ => {

@@ -49,7 +49,7 @@ struct Checker<'a> {
 fn act(i: usize, a: &Activity) -> Subject {
     Subject::Activity {
         index: i,
-        id: a.id.clone(),
+        id: a.id.to_string(),
     }
 }
 
@@ -1023,7 +1023,9 @@ impl Checker<'_> {
             // courses and training only once".
             let once = &self.rb.rules.c_person_once.values.max_courses_per_person;
             if course_acts().count() as u32 > once.value {
-                let ids: Vec<String> = course_acts().map(|i| p.activities[i].id.clone()).collect();
+                let ids: Vec<String> = course_acts()
+                    .map(|i| p.activities[i].id.to_string())
+                    .collect();
                 self.emit(
                     RuleId::CPersonOnce,
                     subject(),

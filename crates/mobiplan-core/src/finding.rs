@@ -16,7 +16,7 @@ use crate::rules::RuleId;
 use crate::types::{ActivityKind, Confidence, Country, Field, Km100, Severity};
 
 /// An immutable string that is cheap to clone: a `&'static str`, or text shared through an
-/// `Arc` (rulebook sources, country groups, band labels, activity ids of a budget).
+/// `Arc` (rulebook sources, country groups, band labels, activity ids of a project and its budget).
 ///
 /// Why: a budget explains each of its ~50 lines with texts that repeat (the source of a value,
 /// the owner's id, the country group). Cloning a `String` for each costs an allocation and a

@@ -579,7 +579,8 @@ pub struct Travel {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Activity {
-    pub id: String,
+    /// Shared text: each budget line of the activity quotes it without copying it.
+    pub id: crate::finding::SharedStr,
     pub kind: ActivityKind,
     pub title: Option<String>,
     pub start: NaiveDate,
@@ -1266,7 +1267,7 @@ impl Builder {
             return None;
         }
         Some(Activity {
-            id: a.id.clone(),
+            id: a.id.as_str().into(),
             kind: a.kind,
             title: a.title.clone(),
             start: a.start.0,

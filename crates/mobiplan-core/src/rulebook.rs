@@ -7,6 +7,8 @@
 //! path of the offending value.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
@@ -486,8 +488,6 @@ pub(crate) struct BandTexts {
 
 #[derive(Clone, Debug)]
 pub(crate) struct GroupTexts {
-    /// Position in `Texts::groups`.
-    pub(crate) index: usize,
     pub(crate) name: SharedStr,
     /// `funding.individual_support.learners.groups.<group>`
     pub(crate) learners_path: SharedStr,
@@ -556,7 +556,6 @@ impl Rulebook {
                 group_of.push((*c, gi));
             }
             groups.push(GroupTexts {
-                index: gi,
                 name: SharedStr::interned(group),
                 learners_path: SharedStr::interned(&format!(
                     "funding.individual_support.learners.groups.{group}"
@@ -885,11 +884,75 @@ fn toml_to_json(v: &toml::Value) -> serde_json::Value {
 }
 
 /// An agency's concrete daily rates for one call year: an overlay on the rulebook's ranges.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+///
+/// Build one with [`RateProfile::from_toml`], [`RateProfile::new`] or serde.
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateProfile {
     pub profile: ProfileMeta,
     pub individual_support: ProfileRates,
+    /// The texts budget lines quote from the profile, made by the first budget that uses
+    /// it and shared by the next ones (see [`RateProfile::texts`]).
+    #[serde(skip)]
+    texts: OnceLock<ProfileTexts>,
+}
+
+/// As it was before the texts were kept: the profile's own fields.
+impl fmt::Debug for RateProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateProfile")
+            .field("profile", &self.profile)
+            .field("individual_support", &self.individual_support)
+            .finish()
+    }
+}
+
+/// What budget lines quote from an agency profile: its source, and per rate the value path
+/// (`profile:<name>.individual_support.<who>.<group>`). Made once per profile: a budget
+/// clones them instead of formatting and allocating them again.
+#[derive(Clone, Debug)]
+pub(crate) struct ProfileTexts {
+    /// The name and source the texts were made from: the profile's fields are public, and
+    /// texts made before a change are not used after it.
+    name: String,
+    source_text: String,
+    pub(crate) source: SharedStr,
+    /// (staff, group, path), for every rate of the profile.
+    paths: Vec<(bool, String, SharedStr)>,
+}
+
+impl ProfileTexts {
+    pub(crate) fn new(p: &RateProfile) -> ProfileTexts {
+        let paths = [
+            (true, &p.individual_support.staff),
+            (false, &p.individual_support.learners),
+        ]
+        .into_iter()
+        .flat_map(|(staff, rates)| {
+            rates
+                .keys()
+                .map(move |group| (staff, group.clone(), p.rate_path(staff, group)))
+        })
+        .collect();
+        ProfileTexts {
+            name: p.profile.name.clone(),
+            source_text: p.profile.source.clone(),
+            source: p.profile.source.as_str().into(),
+            paths,
+        }
+    }
+
+    /// The value path of the profile's staff or learner rate for a country group.
+    pub(crate) fn path(&self, p: &RateProfile, staff: bool, group: &str) -> SharedStr {
+        match self
+            .paths
+            .iter()
+            .find(|(s, g, _)| *s == staff && g == group)
+        {
+            Some((_, _, path)) => path.clone(),
+            None => p.rate_path(staff, group),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -920,6 +983,30 @@ pub struct ProfileRate {
 }
 
 impl RateProfile {
+    pub fn new(profile: ProfileMeta, individual_support: ProfileRates) -> RateProfile {
+        RateProfile {
+            profile,
+            individual_support,
+            texts: OnceLock::new(),
+        }
+    }
+
+    /// The texts budget lines quote, made once; `None` when the profile's name or source
+    /// changed since they were made (the caller makes them afresh then).
+    pub(crate) fn texts(&self) -> Option<&ProfileTexts> {
+        let t = self.texts.get_or_init(|| ProfileTexts::new(self));
+        (t.name == self.profile.name && t.source_text == self.profile.source).then_some(t)
+    }
+
+    /// `profile:<name>.individual_support.<who>.<group>`
+    fn rate_path(&self, staff: bool, group: &str) -> SharedStr {
+        let who = if staff { "staff" } else { "learners" };
+        SharedStr::from(format!(
+            "profile:{}.individual_support.{who}.{group}",
+            self.profile.name
+        ))
+    }
+
     /// Reads a profile and checks it against the rulebook it overlays: same call year, a rate
     /// for every country group, staff rates inside the Commission's ranges.
     pub fn from_toml(text: &str, rb: &Rulebook) -> Result<RateProfile, RulebookError> {
@@ -1152,5 +1239,36 @@ mod tests {
         let bad = text.replacen("rate = 104", "rate = 500", 1);
         let err = RateProfile::from_toml(&bad, &rb).unwrap_err().to_string();
         assert!(err.contains("individual_support.staff.2"), "{err}");
+    }
+
+    #[test]
+    fn a_profile_keeps_its_texts_until_its_name_or_source_changes() {
+        let rb = rb();
+        let text = include_str!("../../../examples/rates/example-agency-2026.toml");
+        let mut p = RateProfile::from_toml(text, &rb).unwrap();
+        let name = p.profile.name.clone();
+        let t = p.texts().expect("made on first use");
+        assert_eq!(t.source, p.profile.source);
+        let path = format!("profile:{name}.individual_support.staff.2");
+        assert_eq!(t.path(&p, true, "2"), path);
+        assert_eq!(
+            t.path(&p, false, "no-such-group"),
+            format!("profile:{name}.individual_support.learners.no-such-group")
+        );
+        // A clone carries them; a serde round trip makes them again.
+        assert!(p.clone().texts().is_some());
+        let back: RateProfile = toml::from_str(&toml::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back.texts().unwrap().path(&back, true, "2"), path);
+
+        p.profile.name = "Renamed".into();
+        assert!(p.texts().is_none(), "texts of the old name are not used");
+        let fresh = ProfileTexts::new(&p);
+        assert_eq!(
+            fresh.path(&p, true, "2"),
+            "profile:Renamed.individual_support.staff.2"
+        );
+        p.profile.name = name;
+        p.profile.source = "elsewhere".into();
+        assert!(p.texts().is_none(), "texts of the old source are not used");
     }
 }

@@ -740,9 +740,9 @@ pub fn report(
     let evidence = actual
         .activities
         .iter()
-        .filter(|a| !omitted_actual.carriers.contains(&a.id))
+        .filter(|a| !omitted_actual.carriers.iter().any(|c| *c == a.id))
         .map(|a| {
-            let rec = imp.activities.get(&a.id);
+            let rec = imp.activities.get(a.id.as_str());
             let n = a.participants.count();
             let green = a.travel.as_ref().map(|t| t.green);
             let documents = documents_needed(rb, a.kind, green)
@@ -753,7 +753,7 @@ pub fn report(
                 })
                 .collect();
             EvidenceRow {
-                activity: a.id.clone(),
+                activity: a.id.to_string(),
                 status: rec.map(|r| r.status).unwrap_or_default(),
                 participants: n,
                 documents,

@@ -231,7 +231,7 @@ pub fn mobility_rows(p: &Project, rb: &Rulebook, lang: Lang) -> Vec<MobilityRow>
             .unwrap_or_default();
         for who in people_of(p, a, lang) {
             rows.push(MobilityRow {
-                activity_id: a.id.clone(),
+                activity_id: a.id.to_string(),
                 activity_kind: kind(lang, a.kind),
                 participant: who.name,
                 role: t(lang, &format!("role.{}", who.role.as_str())),

@@ -1085,7 +1085,7 @@ pub fn full_plan(plan: &Plan) -> Result<Vec<u8>, ExportError> {
                 .project
                 .activities
                 .get(v.prepares)
-                .map(|a| a.id.clone())
+                .map(|a| a.id.to_string())
                 .unwrap_or_default();
             l.para(
                 &format!(

@@ -57,7 +57,7 @@ pub fn amount(a: Amount, lang: Lang) -> String {
 
 /// The activity's title, or its id when it has none.
 pub fn activity_name(a: &Activity) -> String {
-    a.title.clone().unwrap_or_else(|| a.id.clone())
+    a.title.clone().unwrap_or_else(|| a.id.to_string())
 }
 
 pub fn subject(s: &Subject, lang: Lang) -> String {

@@ -524,7 +524,7 @@ fn the_full_plan_explains_every_line_and_lists_every_finding_and_course() {
             assert!(text.contains(f.rule.as_str()), "{case}: {}", f.rule);
         }
         for a in &ex.project.activities {
-            assert!(text.contains(&a.id), "{case}: {}", a.id);
+            assert!(text.contains(a.id.as_str()), "{case}: {}", a.id);
             if let Some(c) = &a.course {
                 assert!(text.contains(&normalise(&c.provider)), "{case}");
             }

@@ -162,16 +162,16 @@ fn read_profile(form: &FormData, rb: &Rulebook) -> (RateProfile, Vec<FieldError>
         .unwrap_or(u32::from(rb.call_year()))
         .min(u32::from(u16::MAX)) as u16;
     (
-        RateProfile {
-            profile: ProfileMeta {
+        RateProfile::new(
+            ProfileMeta {
                 name,
                 call_year,
                 source,
                 confidence: Confidence::V,
                 note: None,
             },
-            individual_support: ProfileRates { staff, learners },
-        },
+            ProfileRates { staff, learners },
+        ),
         r.errors,
     )
 }
