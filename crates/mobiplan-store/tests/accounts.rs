@@ -2,28 +2,8 @@
 //! the first owner, memberships and roles, single-use invitations, shares and what each user
 //! may read, sessions, authors of versions, backups.
 
+#[macro_use]
 mod common;
-
-macro_rules! suite {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(crate::common::Kind::Sqlite, concat!("sqlite::", stringify!($case)), crate::cases::$case).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(crate::common::Kind::Postgres, concat!("postgres::", stringify!($case)), crate::cases::$case).await
-                }
-            )*
-        }
-    };
-}
 
 suite!(
     first_owner_once_and_adopts_old_projects,

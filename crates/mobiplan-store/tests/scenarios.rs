@@ -3,28 +3,8 @@
 //! original; families are flat; lists per user show only what the user may read; deleting the
 //! original keeps its scenarios.
 
+#[macro_use]
 mod common;
-
-macro_rules! suite {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(crate::common::Kind::Sqlite, concat!("sqlite::", stringify!($case)), crate::cases::$case).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(crate::common::Kind::Postgres, concat!("postgres::", stringify!($case)), crate::cases::$case).await
-                }
-            )*
-        }
-    };
-}
 
 suite!(
     a_scenario_keeps_the_organisation_and_rate_profile_and_knows_its_original,

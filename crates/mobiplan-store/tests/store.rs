@@ -1,6 +1,7 @@
 //! The store's behaviour, the same suite against SQLite (always) and PostgreSQL (when
 //! `DATABASE_URL` is set; each test in its own fresh schema, dropped afterwards).
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeSet;
@@ -9,38 +10,6 @@ use std::time::Duration;
 
 use common::{Fixture, RATES, adult_project, project};
 use mobiplan_store::{CurrentDocument, StoreError};
-
-/// Generates `sqlite::<case>` and `postgres::<case>` for every case.
-macro_rules! suite {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(
-                        crate::common::Kind::Sqlite,
-                        concat!("sqlite::", stringify!($case)),
-                        crate::cases::$case,
-                    )
-                    .await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    crate::common::run(
-                        crate::common::Kind::Postgres,
-                        concat!("postgres::", stringify!($case)),
-                        crate::cases::$case,
-                    )
-                    .await
-                }
-            )*
-        }
-    };
-}
 
 suite!(
     create_get_list,

@@ -1,5 +1,38 @@
 //! Test fixtures: a fresh SQLite data directory, or a fresh PostgreSQL schema, per test.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
+
+/// Generates `sqlite::<case>` and `postgres::<case>` for every case of the file's `cases`
+/// module, so each case runs against both backends.
+macro_rules! suite {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::common::run(
+                        crate::common::Kind::Sqlite,
+                        concat!("sqlite::", stringify!($case)),
+                        crate::cases::$case,
+                    )
+                    .await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    crate::common::run(
+                        crate::common::Kind::Postgres,
+                        concat!("postgres::", stringify!($case)),
+                        crate::cases::$case,
+                    )
+                    .await
+                }
+            )*
+        }
+    };
+}
 
 use std::future::Future;
 use std::io::Write;
