@@ -163,20 +163,33 @@ fn needed_for(doc: &ProjectFile, aid: &str, record: Option<&ActivityRecord>) -> 
     tracking::documents_needed(&rb, a.kind, green)
 }
 
+/// A posted form of these pages: its fields, the version it was made from and the project
+/// as stored now — or the error page.
+async fn posted(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+    body: &[u8],
+) -> Result<(FormData, i64, Stored<ProjectFile>), Response> {
+    let form = FormData::parse(body);
+    let version = form_version(&form).map_err(|e| error_page(lang, e))?;
+    let stored = state
+        .store
+        .get_project(id)
+        .await
+        .map_err(|e| error_page(lang, e.into()))?;
+    Ok((form, version, stored))
+}
+
 pub async fn awarded_save(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
-    };
-    let stored = match state.store.get_project(&id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(lang, e.into()),
+    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let mut preview = stored.document.clone();
     let mut errors = Vec::new();
@@ -346,14 +359,9 @@ pub async fn activity_record_save(
     Path((id, aid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
-    };
-    let stored = match state.store.get_project(&id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(lang, e.into()),
+    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let doc = &stored.document;
     let Some(activity) = doc.activities.iter().find(|a| a.id == aid) else {
@@ -483,14 +491,9 @@ pub async fn visit_record_save(
     Path((id, vid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
-    };
-    let stored = match state.store.get_project(&id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(lang, e.into()),
+    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+        Ok(x) => x,
+        Err(page) => return page,
     };
     let doc = &stored.document;
     let Some(visit) = doc.preparatory_visits.iter().find(|v| v.id == vid) else {

@@ -12,7 +12,7 @@ use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::{Activity, Participants, PreparatoryVisit, ProjectFile};
 use mobiplan_core::tracking::file::{ActivityRecord, Implementation, VisitRecord};
 use mobiplan_core::tracking::{Document, EvidenceRow, Status};
-use mobiplan_core::types::Role;
+use mobiplan_core::types::{Date, Role};
 use mobiplan_i18n::{amount, finding_message, money};
 
 use crate::access::{Need, may};
@@ -330,6 +330,60 @@ fn status_field(lang: Lang, stored: Status, shown: Status, e: &Errors<'_>) -> Ma
     }
 }
 
+/// What the activity and visit record pages have in common: the heading, the plan, the
+/// notice and error summary, the status and the actual dates.
+struct RecordFrame<'a> {
+    lang: Lang,
+    project_id: &'a str,
+    doc: &'a ProjectFile,
+    title: String,
+    action: String,
+    /// The planned first and last day and participants.
+    planned: (Date, Date, &'a Participants),
+    /// The dates the form shows (actual where recorded).
+    shown: (Date, Date),
+    stored_status: Status,
+    status: Status,
+    version: i64,
+    errors: &'a [FieldError],
+    notice: Option<&'a str>,
+}
+
+/// A record page: the frame around the record's own `fields`; a reader sees it disabled.
+fn record_page(f: RecordFrame<'_>, fields: Markup) -> Markup {
+    let lang = f.lang;
+    let e = Errors {
+        lang,
+        list: f.errors,
+    };
+    let (start, end, participants) = f.planned;
+    html! {
+        (back(&format!("/projects/{}/implementation", f.project_id), t(lang, "tracking.title")))
+        h1 { (f.title) }
+        p.lead { (tr(lang, "tracking.planned-as", &[
+            ("start", start.to_string()),
+            ("end", end.to_string()),
+            ("participants", participants_text(lang, participants)),
+        ])) }
+        @if let Some(n) = f.notice { p.notice.error-message role="alert" { (n) } }
+        (error_summary(lang, f.errors, &|n| record_label(lang, f.doc, n)))
+        form method="post" action=(f.action) novalidate {
+            @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
+            fieldset.plain disabled[!may(Need::Edit)] {
+                (crate::views::accounts::csrf_field())
+                input type="hidden" name="version" value=(f.version);
+                (status_field(lang, f.stored_status, f.status, &e))
+                div.pair {
+                    (input(Input { name: "start", label: t(lang, "web.label.start"), value: f.shown.0.to_string(), kind: "date", hint: None, attrs: "" }, &e))
+                    (input(Input { name: "end", label: t(lang, "web.label.end"), value: f.shown.1.to_string(), kind: "date", hint: None, attrs: "" }, &e))
+                }
+                (fields)
+                div.actions { button type="submit" { (t(lang, "web.save")) } }
+            }
+        }
+    }
+}
+
 /// What an activity's record form shows.
 pub struct ActivityRecordView<'a> {
     pub lang: Lang,
@@ -374,26 +428,7 @@ pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
             .iter()
             .map(|s| (s.id().to_owned(), status_word(lang, *s))),
     );
-    html! {
-        (back(&format!("/projects/{}/implementation", v.project_id), t(lang, "tracking.title")))
-        h1 { (activity_title(lang, a)) }
-        p.lead { (tr(lang, "tracking.planned-as", &[
-            ("start", a.start.to_string()),
-            ("end", a.end.to_string()),
-            ("participants", participants_text(lang, &a.participants)),
-        ])) }
-        @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
-        (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
-        form method="post" action={"/projects/" (v.project_id) "/implementation/activities/" (a.id)} novalidate {
-            @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
-            fieldset.plain disabled[!may(Need::Edit)] {
-            (crate::views::accounts::csrf_field())
-            input type="hidden" name="version" value=(v.version);
-            (status_field(lang, v.stored_status, rec.status, &e))
-            div.pair {
-                (input(Input { name: "start", label: t(lang, "web.label.start"), value: rec.start.unwrap_or(a.start).to_string(), kind: "date", hint: None, attrs: "" }, &e))
-                (input(Input { name: "end", label: t(lang, "web.label.end"), value: rec.end.unwrap_or(a.end).to_string(), kind: "date", hint: None, attrs: "" }, &e))
-            }
+    let fields = html! {
             (participants_fields(lang, "actual", Some(participants), v.doc, &e, Some(role)))
             @if let Some(names) = participants.names.as_ref().filter(|n| !n.is_empty()) {
                 fieldset.inner {
@@ -429,10 +464,27 @@ pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
                     }
                 }
             }
-            div.actions { button type="submit" { (t(lang, "web.save")) } }
-            }
-        }
-    }
+    };
+    record_page(
+        RecordFrame {
+            lang,
+            project_id: v.project_id,
+            doc: v.doc,
+            title: activity_title(lang, a),
+            action: format!(
+                "/projects/{}/implementation/activities/{}",
+                v.project_id, a.id
+            ),
+            planned: (a.start, a.end, &a.participants),
+            shown: (rec.start.unwrap_or(a.start), rec.end.unwrap_or(a.end)),
+            stored_status: v.stored_status,
+            status: rec.status,
+            version: v.version,
+            errors: v.errors,
+            notice: v.notice.as_deref(),
+        },
+        fields,
+    )
 }
 
 /// What a visit's record form shows.
@@ -456,29 +508,24 @@ pub fn visit_record_page(v: VisitRecordView<'_>) -> Markup {
         lang,
         list: v.errors,
     };
-    html! {
-        (back(&format!("/projects/{}/implementation", v.project_id), t(lang, "tracking.title")))
-        h1 { (t(lang, "kind.preparatory-visit")) ": " (vi.host.name) }
-        p.lead { (tr(lang, "tracking.planned-as", &[
-            ("start", vi.start.to_string()),
-            ("end", vi.end.to_string()),
-            ("participants", participants_text(lang, &vi.persons)),
-        ])) }
-        @if let Some(n) = &v.notice { p.notice.error-message role="alert" { (n) } }
-        (error_summary(lang, v.errors, &|n| record_label(lang, v.doc, n)))
-        form method="post" action={"/projects/" (v.project_id) "/implementation/visits/" (vi.id)} novalidate {
-            @if !may(Need::Edit) { p.hint { (t(lang, "web.read-only")) } }
-            fieldset.plain disabled[!may(Need::Edit)] {
-            (crate::views::accounts::csrf_field())
-            input type="hidden" name="version" value=(v.version);
-            (status_field(lang, v.stored_status, rec.status, &e))
-            div.pair {
-                (input(Input { name: "start", label: t(lang, "web.label.start"), value: rec.start.unwrap_or(vi.start).to_string(), kind: "date", hint: None, attrs: "" }, &e))
-                (input(Input { name: "end", label: t(lang, "web.label.end"), value: rec.end.unwrap_or(vi.end).to_string(), kind: "date", hint: None, attrs: "" }, &e))
-            }
-            (participants_fields(lang, "actual", Some(rec.persons.as_ref().unwrap_or(&vi.persons)), v.doc, &e, Some(Role::Staff)))
-            div.actions { button type="submit" { (t(lang, "web.save")) } }
-            }
-        }
-    }
+    let fields = html! {
+        (participants_fields(lang, "actual", Some(rec.persons.as_ref().unwrap_or(&vi.persons)), v.doc, &e, Some(Role::Staff)))
+    };
+    record_page(
+        RecordFrame {
+            lang,
+            project_id: v.project_id,
+            doc: v.doc,
+            title: format!("{}: {}", t(lang, "kind.preparatory-visit"), vi.host.name),
+            action: format!("/projects/{}/implementation/visits/{}", v.project_id, vi.id),
+            planned: (vi.start, vi.end, &vi.persons),
+            shown: (rec.start.unwrap_or(vi.start), rec.end.unwrap_or(vi.end)),
+            stored_status: v.stored_status,
+            status: rec.status,
+            version: v.version,
+            errors: v.errors,
+            notice: v.notice.as_deref(),
+        },
+        fields,
+    )
 }
