@@ -5,7 +5,7 @@
 //! It reads the plan with its `[implementation]` overlay (actual dates where known, statuses),
 //! so it works from the first draft (the application deadline comes next) to the final report.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::project::file::ProjectFile;
@@ -83,13 +83,6 @@ pub struct Agenda {
 /// How many coming events an agenda lists.
 pub const NEXT: usize = 3;
 
-fn project_end(start: NaiveDate, months: u32) -> NaiveDate {
-    start
-        .checked_add_months(Months::new(months))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(NaiveDate::MAX)
-}
-
 /// The agenda of a project file on `today`. `report` (from [`crate::tracking::evaluate`])
 /// adds the evidence still missing for completed activities; without it (a plan that does not
 /// load, say) the dates still come through.
@@ -103,7 +96,7 @@ pub fn agenda(
     let imp = file.implementation.as_ref();
     let rec = imp.unwrap_or(&empty);
     let start = file.project.start.0;
-    let end = project_end(start, file.project.duration_months);
+    let end = crate::project::last_day(start, file.project.duration_months);
     let final_report_due = end
         .checked_add_days(Days::new(u64::from(rb.reporting.final_report_days.value)))
         .unwrap_or(end);
@@ -254,7 +247,7 @@ mod tests {
         assert!(a.overdue.is_empty(), "{:?}", a.overdue);
         assert_eq!(
             a.end,
-            project_end(f.project.start.0, f.project.duration_months)
+            crate::project::last_day(f.project.start.0, f.project.duration_months)
         );
         assert_eq!(
             (a.final_report_due - a.end).num_days(),

@@ -688,10 +688,7 @@ pub struct Project {
 impl Project {
     /// The last day of the project.
     pub fn end(&self) -> NaiveDate {
-        self.start
-            .checked_add_months(Months::new(self.duration_months))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(NaiveDate::MAX)
+        last_day(self.start, self.duration_months)
     }
 
     pub fn from_toml(text: &str) -> Result<Project, InputErrors> {
@@ -708,6 +705,15 @@ impl Project {
     pub fn from_file(f: file::ProjectFile) -> Result<Project, InputErrors> {
         Builder::default().build(f)
     }
+}
+
+/// The last day of a project starting on `start` and lasting `months`: the day before the
+/// same date `months` later.
+pub fn last_day(start: NaiveDate, months: u32) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Reads the TOML form; errors name the field and the line.
