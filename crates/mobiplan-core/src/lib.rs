@@ -10,6 +10,7 @@ pub mod budget;
 pub mod check;
 pub mod compare;
 pub mod finding;
+pub mod merge;
 pub mod money;
 pub mod project;
 pub mod rulebook;

@@ -34,6 +34,9 @@
         restore.textContent = text("restoreText");
         restore.addEventListener("click", function () {
           draft.forEach(function (pair) {
+            // The draft's changes are against the version it was made from: the server merges
+            // them onto the newer one, so they never undo what others saved meanwhile.
+            if (pair[0] === "version") { if (version) version.value = pair[1]; return; }
             var els = form.querySelectorAll("[name='" + pair[0].replace(/'/g, "") + "']");
             els.forEach(function (el) {
               if (el.type === "checkbox" || el.type === "radio") { el.checked = (el.value === pair[1]) || el.checked; }
@@ -52,11 +55,41 @@
     function keepDraft() { try { localStorage.setItem(draftKey(form), JSON.stringify(pairs())); } catch (e) {} }
     function dropDraft() { try { localStorage.removeItem(draftKey(form)); } catch (e) {} }
 
+    // The values of the form's fields by name (a list per name: checkbox groups).
+    function byName(list) {
+      var m = {}; list.forEach(function (p) { (m[p[0]] = m[p[0]] || []).push(p[1]); }); return m;
+    }
+    function same(a, b) { return (a || []).slice().sort().join("\u0000") === (b || []).slice().sort().join("\u0000"); }
+    // After a merge the server sends the form's values as saved: fields the person has not
+    // touched since the save was sent take them, so the form shows what is stored and the
+    // next save does not undo the other changes.
+    function refresh(sent, values) {
+      var was = byName(sent), now = byName(values), seen = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        var n = el.name;
+        if (!n || seen[n] || n === "version" || n.charAt(0) === "_" || el.type === "hidden") return;
+        seen[n] = true;
+        var group = form.querySelectorAll("[name='" + n.replace(/'/g, "") + "']");
+        var current = [];
+        group.forEach(function (g) {
+          if ((g.type === "checkbox" || g.type === "radio")) { if (g.checked) current.push(g.value); }
+          else current.push(g.value);
+        });
+        if (!same(current, was[n]) || same(current, now[n])) return;
+        var next = now[n] || [];
+        group.forEach(function (g, i) {
+          if (g.type === "checkbox" || g.type === "radio") g.checked = next.indexOf(g.value) >= 0;
+          else g.value = next[i] != null ? next[i] : "";
+        });
+      });
+    }
+
     function send() {
       if (inFlight) { pending = true; return; }
       inFlight = true; pending = false;
       say(form, text("savingText"));
-      var body = new URLSearchParams(pairs());
+      var sent = pairs();
+      var body = new URLSearchParams(sent);
       fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json", "X-CSRF-Token": csrfToken() }, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { return { status: r.status, json: j }; }); })
         .then(function (res) {
@@ -65,6 +98,8 @@
           if (res.status === 200 && j.ok) {
             retry = 1000; dirty = false;
             if (version) version.value = j.version;
+            if (j.values) refresh(sent, j.values);
+            var panel = form.querySelector(".conflict-panel"); if (panel) panel.remove();
             dropDraft();
             say(form, j.message + " " + new Date().toLocaleTimeString(), "");
             Object.keys(j.hints || {}).forEach(function (id) {
@@ -126,15 +161,22 @@
         describe(input, p.id, true);
       });
     }
+    // The server's panel: each field changed by both, with a choice between the two values,
+    // placed first in the form so the choices go with the next save. Choices already made
+    // survive a newer panel.
     function showConflict(j) {
-      if (form.querySelector(".js-conflict")) return;
-      var box = document.createElement("div"); box.className = "notice js-conflict"; box.setAttribute("role", "alert");
-      box.appendChild(document.createTextNode(j.message + " "));
+      var old = form.querySelector(".conflict-panel"), chosen = {};
+      if (old) {
+        old.querySelectorAll("input[type=radio]:checked").forEach(function (r) { chosen[r.name] = r.value; });
+        old.remove();
+      }
+      var holder = document.createElement("div"); holder.innerHTML = j.conflict_html || "";
+      var panel = holder.firstElementChild; if (!panel) return;
+      panel.querySelectorAll("input[type=radio]").forEach(function (r) { if (chosen[r.name] === r.value) r.checked = true; });
       var reload = document.createElement("a"); reload.href = location.pathname; reload.textContent = text("reloadText");
-      var keep = document.createElement("button"); keep.type = "button"; keep.textContent = text("keepText");
-      keep.addEventListener("click", function () { if (version) version.value = j.current_version; box.remove(); send(); });
-      box.appendChild(reload); box.appendChild(document.createTextNode(" ")); box.appendChild(keep);
-      form.insertBefore(box, form.firstChild);
+      var p = document.createElement("p"); p.appendChild(reload); panel.appendChild(p);
+      form.insertBefore(panel, form.firstChild);
+      if (!old) { var h = panel.querySelector("h2"); if (h) { h.tabIndex = -1; h.focus(); } }
     }
     function schedule() { dirty = true; keepDraft(); clearTimeout(timer); timer = setTimeout(send, DELAY); }
 

@@ -52,6 +52,308 @@ impl FormData {
     }
 }
 
+/// The HTML of one form of a page, read the way a browser submits it.
+///
+/// Why the server reads its own HTML: a person's change is the difference between what their
+/// form *showed* and what it *posted*. The form as shown for a stored version is exactly what
+/// the page renders for that version, so reading it back from the rendering (rather than from
+/// a second, hand-kept list of what each form shows) means no form can write a field it does
+/// not show, or one its person did not change: a time of day the date input drops, persons of
+/// a role the form does not list, keys the form does not know.
+pub mod html_form {
+    use super::FormData;
+
+    /// Decodes the entities maud and HTML text use.
+    fn unescape(s: &str) -> String {
+        if !s.contains('&') {
+            return s.to_owned();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let end = after.find(';').filter(|e| *e <= 10);
+            let decoded = end.and_then(|e| {
+                let name = &after[1..e];
+                let c = match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => name
+                        .strip_prefix("#x")
+                        .or_else(|| name.strip_prefix("#X"))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                }?;
+                Some((c, e + 1))
+            });
+            match decoded {
+                Some((c, len)) => {
+                    out.push(c);
+                    rest = &after[len..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &after[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// A start tag: its name and attributes (`None`: a boolean attribute).
+    struct Tag {
+        name: String,
+        attrs: Vec<(String, Option<String>)>,
+        /// Byte offset just after the tag's `>`.
+        end: usize,
+    }
+
+    impl Tag {
+        fn attr(&self, name: &str) -> Option<&str> {
+            self.attrs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_deref().unwrap_or(""))
+        }
+        fn has(&self, name: &str) -> bool {
+            self.attrs.iter().any(|(n, _)| n == name)
+        }
+    }
+
+    /// The start tag at `at` (which is a `<`), if it is one.
+    fn tag_at(html: &str, at: usize) -> Option<Tag> {
+        let b = html.as_bytes();
+        let mut i = at + 1;
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        loop {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            if b[i] == b'>' {
+                return Some(Tag {
+                    name,
+                    attrs,
+                    end: i + 1,
+                });
+            }
+            if b[i] == b'/' {
+                i += 1;
+                continue;
+            }
+            let n0 = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let attr = html[n0..i].to_ascii_lowercase();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i];
+                    let v0 = i + 1;
+                    let len = html[v0..].bytes().position(|c| c == q)?;
+                    i = v0 + len + 1;
+                    &html[v0..v0 + len]
+                } else {
+                    let v0 = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    &html[v0..i]
+                };
+                attrs.push((attr, Some(unescape(value))));
+            } else {
+                attrs.push((attr, None));
+            }
+        }
+    }
+
+    /// The fields of the form whose `action` is `action`, as the browser would submit them
+    /// (without any button): checked boxes only, a select's chosen option (or its first),
+    /// text areas' text. `None` when the page has no such form.
+    pub fn fields(html: &str, action: &str) -> Option<FormData> {
+        let mut pos = 0;
+        let body = loop {
+            let at = pos + html[pos..].find("<form")?;
+            let tag = tag_at(html, at)?;
+            if tag.attr("action") == Some(action) {
+                let close = html[tag.end..].find("</form>")? + tag.end;
+                break &html[tag.end..close];
+            }
+            pos = tag.end;
+        };
+        let mut out = Vec::new();
+        let mut select: Option<(String, Option<String>, bool)> = None; // name, first, chosen
+        let mut pos = 0;
+        while let Some(off) = body[pos..].find('<') {
+            let at = pos + off;
+            if body[at..].starts_with("</select") {
+                if let Some((name, first, chosen)) = select.take()
+                    && !chosen
+                    && let Some(v) = first
+                {
+                    out.push((name, v));
+                }
+                pos = at + 1;
+                continue;
+            }
+            let Some(tag) = tag_at(body, at) else {
+                pos = at + 1;
+                continue;
+            };
+            pos = tag.end;
+            match tag.name.as_str() {
+                "input" => {
+                    let Some(name) = tag.attr("name") else {
+                        continue;
+                    };
+                    let kind = tag.attr("type").unwrap_or("text").to_ascii_lowercase();
+                    match kind.as_str() {
+                        "submit" | "button" | "reset" | "image" | "file" => {}
+                        "checkbox" | "radio" => {
+                            if tag.has("checked") {
+                                out.push((
+                                    name.to_owned(),
+                                    tag.attr("value").unwrap_or("on").to_owned(),
+                                ));
+                            }
+                        }
+                        _ => {
+                            out.push((name.to_owned(), tag.attr("value").unwrap_or("").to_owned()))
+                        }
+                    }
+                }
+                "select" => {
+                    if let Some(name) = tag.attr("name") {
+                        select = Some((name.to_owned(), None, false));
+                    }
+                }
+                "option" => {
+                    if let Some((name, first, chosen)) = &mut select {
+                        let value = match tag.attr("value") {
+                            Some(v) => v.to_owned(),
+                            None => {
+                                let text_end =
+                                    body[pos..].find('<').map_or(body.len(), |e| pos + e);
+                                unescape(body[pos..text_end].trim())
+                            }
+                        };
+                        if first.is_none() {
+                            *first = Some(value.clone());
+                        }
+                        if tag.has("selected") && !*chosen {
+                            *chosen = true;
+                            out.push((name.clone(), value));
+                        }
+                    }
+                }
+                "textarea" => {
+                    let end = body[pos..]
+                        .find("</textarea")
+                        .map_or(body.len(), |e| pos + e);
+                    if let Some(name) = tag.attr("name") {
+                        let text = &body[pos..end];
+                        // Browsers drop one newline right after the start tag.
+                        let text = text.strip_prefix('\n').unwrap_or(text);
+                        out.push((name.to_owned(), unescape(text)));
+                    }
+                    pos = end;
+                }
+                _ => {}
+            }
+        }
+        Some(FormData(out))
+    }
+
+    /// `html` with `insert` placed first inside the form whose `action` is `action` (the page
+    /// unchanged when it has no such form).
+    pub fn insert_into(html: &str, action: &str, insert: &str) -> String {
+        let mut pos = 0;
+        while let Some(off) = html[pos..].find("<form") {
+            let at = pos + off;
+            let Some(tag) = tag_at(html, at) else { break };
+            if tag.attr("action") == Some(action) {
+                let mut out = String::with_capacity(html.len() + insert.len());
+                out.push_str(&html[..tag.end]);
+                out.push_str(insert);
+                out.push_str(&html[tag.end..]);
+                return out;
+            }
+            pos = tag.end;
+        }
+        html.to_owned()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn reads_a_form_as_a_browser_submits_it() {
+            let page = r#"<form method="post" action="/other"><input name="x" value="no"></form>
+<form method="post" action="/p/1?a=1&amp;b=2" data-autosave novalidate>
+<input type="hidden" name="version" value="7">
+<input type="text" id="title" name="title" value="Caf&eacute; &quot;Ā&quot; &amp; co">
+<input type="checkbox" name="names" value="anna" checked>
+<input type="checkbox" name="names" value="juris">
+<input type="radio" name="r" value="a"><input type="radio" name="r" value="b" checked>
+<select name="country"><option value="">–</option><option value="LV" selected>Latvia</option></select>
+<select name="first"><option value="a">A</option><option value="b">B</option></select>
+<select name="novalue"><option>Text &amp; more</option></select>
+<textarea name="t">
+line 1
+&lt;b&gt;</textarea>
+<button type="submit" name="go" value="1">Save</button><input type="submit" name="s" value="S">
+</form>"#;
+            let f = fields(page, "/p/1?a=1&b=2").unwrap();
+            let pairs: Vec<(&str, &str)> =
+                f.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(
+                pairs,
+                [
+                    ("version", "7"),
+                    ("title", "Caf&eacute; \"Ā\" & co"),
+                    ("names", "anna"),
+                    ("r", "b"),
+                    ("country", "LV"),
+                    ("first", "a"),
+                    ("novalue", "Text & more"),
+                    ("t", "line 1\n<b>"),
+                ]
+            );
+            assert!(fields(page, "/none").is_none());
+        }
+
+        #[test]
+        fn inserts_first_inside_the_named_form() {
+            let page =
+                r#"<form action="/a"><i></i></form><form action="/b" class="x"><i></i></form>"#;
+            assert_eq!(
+                insert_into(page, "/b", "<p>!</p>"),
+                r#"<form action="/a"><i></i></form><form action="/b" class="x"><p>!</p><i></i></form>"#
+            );
+            assert_eq!(insert_into(page, "/c", "<p>!</p>"), page);
+        }
+    }
+}
+
 /// Reads typed values and collects every problem.
 pub struct Reader<'a> {
     pub form: &'a FormData,

@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// One declared route.
 #[derive(Clone, Copy, Debug)]
 pub struct RouteInfo {
-    /// `GET`, `POST`, `PUT` or `DELETE` (a `GET` route also answers `HEAD`).
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE` (a `GET` route also answers `HEAD`).
     pub method: &'static str,
     pub path: &'static str,
     pub access: Access,
@@ -120,6 +120,7 @@ route_table! {
     POST "/api/projects" => api::project_create, User;
     GET "/api/projects/{id}" => api::project_get, Project(Read);
     PUT "/api/projects/{id}" => api::project_put, Project(Edit);
+    PATCH "/api/projects/{id}" => api::project_patch, Project(Edit);
     DELETE "/api/projects/{id}" => api::project_delete, Project(Delete);
     GET "/api/projects/{id}/evaluation" => api::project_evaluation, Project(Read);
     GET "/api/projects/{id}/history" => api::project_history, Project(Read);

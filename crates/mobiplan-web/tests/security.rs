@@ -117,6 +117,11 @@ async fn send(client: &Client, app: &App, method: &str, path: &str) -> reqwest::
             .put(url)
             .header("content-type", "application/json")
             .body(r#"{"version": 1, "document": {}}"#),
+        "PATCH" => client
+            .patch(url)
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", "\"1\"")
+            .body(r#"{"project": {"title": "hijacked"}}"#),
         "DELETE" => client.delete(url),
         other => panic!("the matrix does not know the method {other}"),
     };

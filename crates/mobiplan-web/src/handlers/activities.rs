@@ -8,8 +8,8 @@ use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::types::ActivityKind;
 use serde::Deserialize;
 
-use super::projects::{form_version, save_form};
-use super::{Live, error_page, evaluate_stored, html, see_other};
+use super::projects::{FormPlace, form_version, save_form};
+use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
 use crate::i18n::{Lang, ReqLang, t};
@@ -109,11 +109,6 @@ pub async fn activity_create(
             errors
         }
     };
-    let section = {
-        let aid = aid.clone();
-        // A new activity conflicts with nothing unless another one took its id meanwhile.
-        move |d: &ProjectFile| serde_json::json!(d.activities.iter().any(|a| a.id == aid))
-    };
     let _ = form_version(&form);
     save_form(
         &state,
@@ -121,8 +116,15 @@ pub async fn activity_create(
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: format!("/projects/{id}/activities"),
+            title: title(lang, kind),
+            path: format!("/projects/{id}/activities/new"),
+            done,
+            live: Live::Activity(aid.clone()),
+        },
         read,
-        section,
+        None,
         |doc, v, errors, notice| {
             let (typed, _) = forms::read_activity(&form, &aid, kind);
             editor(ActivityView {
@@ -138,10 +140,6 @@ pub async fn activity_create(
                 notice,
             })
         },
-        title(lang, kind),
-        format!("/projects/{id}/activities/new"),
-        done,
-        Live::Activity(aid.clone()),
     )
     .await
 }
@@ -190,32 +188,44 @@ pub async fn activity_save(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    let stored = match state.store.get_project(&id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(lang, e.into()),
+    // The activity as the person's page showed it: in the version they started from.
+    let base = match form_version(&form) {
+        Ok(v) => match super::load_base(&state, &id, v).await {
+            Ok((_, base)) => base,
+            Err(super::SaveError::Web(e)) => return error_page(lang, e),
+            Err(super::SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
+        },
+        Err(e) => return error_page(lang, e),
     };
-    let Some(index) = stored.document.activities.iter().position(|a| a.id == aid) else {
+    let Some(kind) = base.activities.iter().find(|a| a.id == aid).map(|a| a.kind) else {
         return error_page(lang, WebError::NotFound);
     };
-    let kind = stored.document.activities[index].kind;
     let read = {
         let aid = aid.clone();
         move |form: &FormData, doc: &mut ProjectFile| -> Vec<FieldError> {
             let (activity, errors) = forms::read_activity(form, &aid, kind);
-            if errors.is_empty() {
-                match doc.activities.iter_mut().find(|a| a.id == aid) {
-                    Some(slot) => *slot = activity,
-                    // Deleted elsewhere meanwhile: the user's edit brings it back rather than
-                    // being lost.
-                    None => doc.activities.push(activity),
-                }
+            if errors.is_empty()
+                && let Some(slot) = doc.activities.iter_mut().find(|a| a.id == aid)
+            {
+                *slot = activity;
             }
             errors
         }
     };
-    let section = {
-        let aid = aid.clone();
-        move |d: &ProjectFile| serde_json::json!(d.activities.iter().find(|a| a.id == aid))
+    let action = format!("/projects/{id}/activities/{aid}");
+    let shown = |doc: &ProjectFile, v: i64| {
+        editor(ActivityView {
+            lang,
+            project_id: &id,
+            doc,
+            kind,
+            activity: doc.activities.iter().find(|a| a.id == aid),
+            action: action.clone(),
+            version: v,
+            errors: &[],
+            eval: None,
+            notice: None,
+        })
     };
     save_form(
         &state,
@@ -223,8 +233,15 @@ pub async fn activity_save(
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: action.clone(),
+            title: title(lang, kind),
+            path: action.clone(),
+            done: action.clone(),
+            live: Live::Activity(aid.clone()),
+        },
         read,
-        section,
+        Some(&shown),
         |doc, v, errors, notice| {
             let (typed, _) = forms::read_activity(&form, &aid, kind);
             editor(ActivityView {
@@ -233,17 +250,13 @@ pub async fn activity_save(
                 doc,
                 kind,
                 activity: Some(&typed),
-                action: format!("/projects/{id}/activities/{aid}"),
+                action: action.clone(),
                 version: v,
                 errors,
                 eval: None,
                 notice,
             })
         },
-        title(lang, kind),
-        format!("/projects/{id}/activities/{aid}"),
-        format!("/projects/{id}/activities/{aid}"),
-        Live::Activity(aid.clone()),
     )
     .await
 }
@@ -259,36 +272,22 @@ pub async fn activity_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
-    let result = super::save_with_merge(
+    // Visits that prepared it have nothing left to prepare; implementation records go too.
+    let result = super::save_with(
         &state,
         &id,
         version,
-        // Visits that prepared it have nothing left to prepare; implementation records go too.
+        &super::Resolution::from_form(&form),
         |doc| doc.remove_activity(&aid),
-        |d| {
-            serde_json::json!([
-                d.activities.iter().find(|a| a.id == aid),
-                d.preparatory_visits
-                    .iter()
-                    .filter(|v| v.prepares == aid)
-                    .collect::<Vec<_>>()
-            ])
-        },
     )
     .await;
-    match result {
-        Ok(_) => see_other(&format!("/projects/{id}")),
-        Err(super::SaveError::Conflict(_)) => html(
-            StatusCode::CONFLICT,
-            lang,
-            t(lang, "web.conflict-title"),
-            &format!("/projects/{id}"),
-            crate::views::pages::message_page(
-                lang,
-                &t(lang, "web.conflict-title"),
-                &t(lang, "web.conflict-delete"),
-            ),
-        ),
-        Err(super::SaveError::Web(e)) => error_page(lang, e),
-    }
+    super::after_action(
+        lang,
+        result,
+        version,
+        &format!("/projects/{id}/activities/{aid}/delete"),
+        &format!("/projects/{id}"),
+        &format!("/projects/{id}/activities/{aid}"),
+        "web.conflict-delete",
+    )
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mobiplan_core::project::file::ProjectFile;
 use serde::Deserialize;
@@ -65,19 +65,96 @@ pub async fn project_create(
     Ok((StatusCode::CREATED, Json(stored_json(&stored))).into_response())
 }
 
+/// The project with its version, also as the `ETag` a PATCH sends back in `If-Match`.
 pub async fn project_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, WebError> {
-    Ok(Json(stored_json(&state.store.get_project(&id).await?)))
+) -> Result<Response, WebError> {
+    let stored = state.store.get_project(&id).await?;
+    Ok((
+        [(header::ETAG, format!("\"{}\"", stored.version))],
+        Json(stored_json(&stored)),
+    )
+        .into_response())
 }
 
-/// `PUT {"version": N, "document": {...}}`: a versioned write; 409 when the project moved on.
+/// The answer to a merged write: the stored project, whether it was merged onto a newer
+/// version, and its version as the entity tag for the next `If-Match`.
+fn saved_json(saved: &super::Saved) -> Response {
+    let mut body = stored_json(&saved.stored);
+    body["merged"] = json!(saved.merged);
+    body["changed"] = json!(saved.changed);
+    (
+        [(header::ETAG, format!("\"{}\"", saved.stored.version))],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// A conflict as an RFC 9457 problem document: each field changed by both sides with the
+/// value before, theirs (stored now) and mine (this request's).
+fn conflict_problem(lang: Lang, c: &super::Conflicted) -> Response {
+    let theirs = serde_json::to_value(&c.current.document).unwrap_or_default();
+    let body = json!({
+        "type": "/api/problems/conflict",
+        "title": "Fields changed elsewhere",
+        "status": 409,
+        "detail": format!(
+            "{} field(s) of this request were also changed by someone else since the base version; \
+             nothing was saved. Look at each, then send the change again with base version {}.",
+            c.conflicts.len(),
+            c.current.version
+        ),
+        "current_version": c.current.version,
+        "conflicts": crate::views::merge::conflicts_json(lang, &c.conflicts, &theirs, &c.mine),
+    });
+    (
+        StatusCode::CONFLICT,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// Runs a merged write for the API.
+async fn api_save(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+    version: i64,
+    base: &ProjectFile,
+    mine: &Value,
+) -> Result<Response, WebError> {
+    match super::save_change(
+        state,
+        id,
+        version,
+        base,
+        mine,
+        &super::Resolution::default(),
+    )
+    .await
+    {
+        Ok(saved) => Ok(saved_json(&saved)),
+        Err(super::SaveError::Conflict(c)) => Ok(conflict_problem(lang, &c)),
+        Err(super::SaveError::Web(e)) => Err(e),
+    }
+}
+
+/// Reads a whole document from JSON as the file format does, naming the fields it refuses.
+fn check_document(value: &Value, prefix: &str) -> Result<ProjectFile, WebError> {
+    document(&value.to_string(), prefix)
+}
+
+/// `PUT {"version": N, "document": {...}}`: the document as the client wants it, made from
+/// version N; merged field by field onto the version stored now (what others changed since N
+/// stays), a 409 problem document for fields changed by both.
 pub async fn project_put(
     State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Response, WebError> {
     let value: Value = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest {
         field: "body".into(),
         message: e.to_string(),
@@ -93,13 +170,84 @@ pub async fn project_put(
         field: "document".into(),
         message: "missing".into(),
     })?;
-    let doc = document(&doc_value.to_string(), "document.")?;
-    let by = crate::access::current_user_id();
-    let stored = state
-        .store
-        .save_project_by(&id, &doc, version, by.as_deref())
-        .await?;
-    Ok(Json(stored_json(&stored)))
+    let doc = check_document(doc_value, "document.")?;
+    let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
+    let (_, base) = base_of(&state, &id, version).await?;
+    api_save(&state, lang, &id, version, &base, &mine).await
+}
+
+/// The project now and the version a change starts from.
+async fn base_of(
+    state: &AppState,
+    id: &str,
+    version: i64,
+) -> Result<(mobiplan_store::Stored<ProjectFile>, ProjectFile), WebError> {
+    match super::load_base(state, id, version).await {
+        Ok(x) => Ok(x),
+        Err(super::SaveError::Web(e)) => Err(e),
+        Err(super::SaveError::Conflict(_)) => Err(WebError::Internal("conflict on load".into())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    version: Option<String>,
+}
+
+/// The base version of a PATCH: `If-Match: "N"` (the `ETag` of a read), or `?version=N`.
+fn patch_base(headers: &HeaderMap, q: &VersionQuery) -> Result<i64, WebError> {
+    let bad = |m: &str| WebError::BadRequest {
+        field: "If-Match".into(),
+        message: m.into(),
+    };
+    if let Some(v) = headers.get(header::IF_MATCH) {
+        let text = v.to_str().map_err(|_| bad("not text"))?.trim();
+        let text = text.strip_prefix("W/").unwrap_or(text);
+        return text
+            .trim_matches('"')
+            .parse()
+            .map_err(|_| bad("the base version in quotes, e.g. \"7\""));
+    }
+    match &q.version {
+        Some(v) => v.parse().map_err(|_| WebError::BadRequest {
+            field: "version".into(),
+            message: "a whole number: the version the change starts from".into(),
+        }),
+        None => Err(bad(
+            "missing: send the version the change starts from as If-Match: \"N\" or ?version=N",
+        )),
+    }
+}
+
+/// `PATCH` with a JSON Merge Patch (RFC 7396, `application/merge-patch+json`) made against
+/// the base version (`If-Match` or `?version=`): applied to that version, then merged field by
+/// field onto the version stored now like every save.
+pub async fn project_patch(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let version = patch_base(&headers, &q)?;
+    let patch: Value = serde_json::from_slice(&body).map_err(|e| WebError::BadRequest {
+        field: "body".into(),
+        message: e.to_string(),
+    })?;
+    if !patch.is_object() {
+        return Err(WebError::BadRequest {
+            field: "body".into(),
+            message: "a JSON Merge Patch of the project document is an object".into(),
+        });
+    }
+    let (_, base) = base_of(&state, &id, version).await?;
+    let mut mine = serde_json::to_value(&base).map_err(|e| WebError::Internal(e.to_string()))?;
+    mobiplan_core::merge::merge_patch(&mut mine, &patch);
+    // The patched document must still be a project document; its own form is what is merged.
+    let doc = check_document(&mine, "")?;
+    let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
+    api_save(&state, lang, &id, version, &base, &mine).await
 }
 
 pub async fn project_delete(

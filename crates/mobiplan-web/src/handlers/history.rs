@@ -6,12 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
+use mobiplan_core::merge;
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_store::{HistoryEntry, StoreError};
 use serde::Serialize;
 
 use super::projects::form_version;
-use super::{error_page, html as page, see_other};
+use super::{error_page, html as page};
 use crate::error::WebError;
 use crate::forms::FormData;
 use crate::i18n::{Lang, ReqLang, t, tr};
@@ -249,8 +250,25 @@ pub async fn version_page(
         (Ok(c), Ok(d)) => (c, d),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, e.into()),
     };
+    // What this version changed, field by field, against the one before it.
+    let previous = if version > 1 {
+        match state.store.project_version(&id, version - 1).await {
+            Ok(d) => Some(d),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return error_page(lang, e.into()),
+        }
+    } else {
+        None
+    };
+    let new_json = serde_json::to_value(&doc).unwrap_or_default();
+    let old_json = previous
+        .as_ref()
+        .map(|d| serde_json::to_value(d).unwrap_or_default());
+    let rows = old_json.as_ref().map(|old| {
+        crate::views::merge::change_rows(lang, old, &new_json, &merge::diff(old, &new_json))
+    });
     let text = toml::to_string_pretty(&doc).unwrap_or_default();
-    let may_edit = crate::access::current_actor().is_some() && version != current.version;
+    let may_edit = crate::access::may(crate::access::Need::Edit) && version != current.version;
     page(
         StatusCode::OK,
         lang,
@@ -271,7 +289,15 @@ pub async fn version_page(
                     button type="submit" { (t(lang, "web.hist.restore")) }
                 }
             }
-            pre.document { (text) }
+            h2 { (t(lang, "web.hist.changed-fields")) }
+            @match &rows {
+                Some(rows) => (crate::views::merge::change_table(lang, rows)),
+                None => p { (t(lang, "web.hist.created")) },
+            }
+            details {
+                summary { (t(lang, "web.hist.document")) }
+                pre.document { (text) }
+            }
         },
     )
 }
@@ -293,26 +319,29 @@ pub async fn restore(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
-    let doc = match state.store.project_version(&id, version).await {
+    let old = match state.store.project_version(&id, version).await {
         Ok(d) => d,
         Err(e) => return error_page(lang, e.into()),
     };
-    let by = crate::access::current_user_id();
-    match state
-        .store
-        .save_project_by(&id, &doc, expected, by.as_deref())
-        .await
-    {
-        Ok(_) => see_other(&format!("/projects/{id}/history")),
-        Err(StoreError::Conflict { .. }) => error_page(
-            lang,
-            WebError::BadRequest {
-                field: "version".into(),
-                message: t(lang, "web.conflict"),
-            },
-        ),
-        Err(e) => error_page(lang, e.into()),
-    }
+    // The restore is the change from the version the page showed to the old one, merged like
+    // any save: a change made meanwhile elsewhere stays, or is a conflict the person decides.
+    let result = super::save_with(
+        &state,
+        &id,
+        expected,
+        &super::Resolution::from_form(&form),
+        |doc| *doc = old,
+    )
+    .await;
+    super::after_action(
+        lang,
+        result,
+        expected,
+        &format!("/projects/{id}/history/{version}/restore"),
+        &format!("/projects/{id}/history"),
+        &format!("/projects/{id}/history/{version}"),
+        "web.conflict-restore",
+    )
 }
 
 #[cfg(test)]

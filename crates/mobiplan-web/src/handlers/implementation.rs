@@ -10,12 +10,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::ProjectFile;
-use mobiplan_core::tracking::file::{ActivityRecord, Implementation};
+use mobiplan_core::tracking::file::{ActivityRecord, Implementation, VisitRecord};
 use mobiplan_core::tracking::{self, Document, IllegalTransition, Status};
 use mobiplan_store::Stored;
 
 use super::projects::form_version;
-use super::{SaveError, error_page, evaluate_stored, html, profile_of, save_with_merge, see_other};
+use super::{
+    Conflicted, Resolution, SaveError, error_page, evaluate_stored, html, profile_of, see_other,
+};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
 use crate::i18n::{Lang, ReqLang, t, tr};
@@ -163,22 +165,28 @@ fn needed_for(doc: &ProjectFile, aid: &str, record: Option<&ActivityRecord>) -> 
     tracking::documents_needed(&rb, a.kind, green)
 }
 
-/// A posted form of these pages: its fields, the version it was made from and the project
-/// as stored now — or the error page.
+/// A posted form of these pages: its fields, the version it was made from, the project as
+/// stored now and as it was in that version (what the person's page showed) — or the error
+/// page.
 async fn posted(
     state: &AppState,
     lang: Lang,
     id: &str,
     body: &[u8],
-) -> Result<(FormData, i64, Stored<ProjectFile>), Response> {
+) -> Result<(FormData, i64, Stored<ProjectFile>, ProjectFile), Response> {
     let form = FormData::parse(body);
     let version = form_version(&form).map_err(|e| error_page(lang, e))?;
-    let stored = state
-        .store
-        .get_project(id)
-        .await
-        .map_err(|e| error_page(lang, e.into()))?;
-    Ok((form, version, stored))
+    match super::load_base(state, id, version).await {
+        Ok((current, base)) => Ok((form, version, current, base)),
+        Err(SaveError::Web(e)) => Err(error_page(lang, e)),
+        Err(SaveError::Conflict(_)) => Err(error_page(lang, WebError::NotFound)),
+    }
+}
+
+/// The fields of the form posting to `action` as `page` shows them.
+fn shown_fields(page: maud::Markup, action: &str) -> Result<FormData, WebError> {
+    forms::html_form::fields(&page.into_string(), action)
+        .ok_or_else(|| WebError::Internal(format!("no form posting to {action} on its page")))
 }
 
 pub async fn awarded_save(
@@ -187,13 +195,17 @@ pub async fn awarded_save(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+    let (form, version, stored, base) = match posted(&state, lang, &id, &body).await {
         Ok(x) => x,
         Err(page) => return page,
     };
-    let mut preview = stored.document.clone();
-    let mut errors = Vec::new();
-    with_record(&mut preview, |imp| errors = forms::read_awarded(&form, imp));
+    let read = |f: &FormData, d: &mut ProjectFile| {
+        let mut errors = Vec::new();
+        with_record(d, |imp| errors = forms::read_awarded(f, imp));
+        errors
+    };
+    let mut preview = base.clone();
+    let mut errors = read(&form, &mut preview);
     if errors.is_empty()
         && let Some(imp) = &preview.implementation
         && tracking::validate(&preview, imp)
@@ -218,39 +230,49 @@ pub async fn awarded_save(
         )
         .await;
     }
-    let result = save_with_merge(
-        &state,
-        &id,
-        version,
-        |doc| {
-            with_record(doc, |imp| {
-                let _ = forms::read_awarded(&form, imp);
-            })
-        },
-        |d| {
-            let imp = d.implementation.as_ref();
-            serde_json::json!([imp.map(|i| &i.awarded), imp.and_then(|i| i.final_report)])
-        },
-    )
-    .await;
-    match result {
+    // The form as the person's page showed it (its categories follow the planned budget).
+    let action = format!("{}/awarded", page_path(&id));
+    let profile = profile_of(&state, &stored).await;
+    let planned = crate::eval::evaluate(&base, profile.as_ref(), super::now()).budget;
+    let shown = shown_fields(
+        implementation_page(ImplementationView {
+            lang,
+            project_id: &id,
+            doc: &base,
+            version,
+            tracking: None,
+            planned: planned.as_ref(),
+            errors: &[],
+            notice: None,
+        }),
+        &action,
+    );
+    let mine = match shown.and_then(|s| super::form_change(&base, &form, &read, Some(&s))) {
+        Ok(m) => m,
+        Err(e) => return error_page(lang, e),
+    };
+    let resolution = Resolution::from_form(&form);
+    match super::save_change(&state, &id, version, &base, &mine, &resolution).await {
         Ok(_) => see_other(&page_path(&id)),
-        Err(SaveError::Conflict(current)) => {
-            let notice = tr(
+        Err(SaveError::Conflict(c)) => {
+            let page = implementation_page(ImplementationView {
                 lang,
-                "web.conflict-page",
-                &[("version", current.version.to_string())],
-            );
-            render_implementation(
-                &state,
+                project_id: &id,
+                doc: &preview,
+                version,
+                tracking: None,
+                planned: planned.as_ref(),
+                errors: &[],
+                notice: None,
+            });
+            super::conflict_page(
                 lang,
-                StatusCode::CONFLICT,
-                &current,
-                &preview,
-                &[],
-                Some(notice),
+                &c,
+                &action,
+                t(lang, "tracking.title"),
+                &page_path(&id),
+                page,
             )
-            .await
         }
         Err(SaveError::Web(e)) => error_page(lang, e),
     }
@@ -259,57 +281,44 @@ pub async fn awarded_save(
 /// What became of a record form.
 enum Outcome {
     Saved,
-    /// The form again, with `status`: 422 with its errors, or 409 with the newer version
-    /// (`current`) it conflicts with and a notice saying so.
-    Again {
-        status: StatusCode,
-        current: Box<Stored<ProjectFile>>,
-        notice: Option<String>,
-    },
+    /// The form again with its errors (422).
+    Invalid,
+    /// Fields of the record were changed elsewhere too: the form again with the choice.
+    Conflict(Box<Conflicted>),
 }
 
-/// The path the record forms share: the record (`set`) on the stored document, the core's
-/// objections to it (fields under `prefix`) added to the form's `errors`, then the versioned
-/// save of that record alone (`section`).
+/// The path the record forms share: the record (`read` from the form onto a document) on the
+/// version the person started from (`base`), the core's objections to it (fields under
+/// `prefix`) added to the form's `errors`, then the change — what differs from the form as
+/// shown (`shown`) — merged onto the version stored now.
 #[allow(clippy::too_many_arguments)] // one per thing a record form brings
 async fn save_record(
     state: &AppState,
-    lang: Lang,
-    stored: &Stored<ProjectFile>,
+    id: &str,
+    base: &ProjectFile,
     version: i64,
     form: &FormData,
     prefix: &str,
     errors: &mut Vec<FieldError>,
-    notice: Option<String>,
-    set: impl Fn(&mut ProjectFile),
-    section: impl Fn(&ProjectFile) -> serde_json::Value,
+    read: impl Fn(&FormData, &mut ProjectFile) -> Vec<FieldError>,
+    shown: Result<FormData, WebError>,
 ) -> Result<Outcome, WebError> {
-    let mut preview = stored.document.clone();
-    set(&mut preview);
+    let mut preview = base.clone();
+    let _ = read(form, &mut preview);
     if errors.is_empty()
         && let Some(imp) = &preview.implementation
     {
         *errors = record_errors(tracking::validate(&preview, imp), prefix, form);
     }
     if !errors.is_empty() {
-        return Ok(Outcome::Again {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            current: Box::new(stored.clone()),
-            notice,
-        });
+        return Ok(Outcome::Invalid);
     }
-    match save_with_merge(state, &stored.id, version, set, section).await {
+    let mine = super::form_change(base, form, &read, Some(&shown?))?;
+    let resolution = Resolution::from_form(form);
+    match super::save_change(state, id, version, base, &mine, &resolution).await {
         Ok(_) => Ok(Outcome::Saved),
         Err(SaveError::Web(e)) => Err(e),
-        Err(SaveError::Conflict(current)) => Ok(Outcome::Again {
-            status: StatusCode::CONFLICT,
-            notice: Some(tr(
-                lang,
-                "web.conflict-page",
-                &[("version", current.version.to_string())],
-            )),
-            current,
-        }),
+        Err(SaveError::Conflict(c)) => Ok(Outcome::Conflict(c)),
     }
 }
 
@@ -359,11 +368,11 @@ pub async fn activity_record_save(
     Path((id, aid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+    let (form, version, _, base) = match posted(&state, lang, &id, &body).await {
         Ok(x) => x,
         Err(page) => return page,
     };
-    let doc = &stored.document;
+    let doc = &base;
     let Some(activity) = doc.activities.iter().find(|a| a.id == aid) else {
         return error_page(lang, WebError::NotFound);
     };
@@ -387,64 +396,58 @@ pub async fn activity_record_save(
         .collect();
     let (record, mut errors) = forms::read_activity_record(&form, activity, old, &any_green);
     let notice = check_transition(lang, from, record.status, &mut errors);
-    let outcome = save_record(
-        &state,
-        lang,
-        &stored,
-        version,
-        &form,
-        &format!("implementation.activities.{aid}"),
-        &mut errors,
-        notice,
-        |d| {
-            with_record(d, |imp| {
-                imp.activities.insert(aid.clone(), record.clone());
-            })
-        },
-        |d| {
-            serde_json::json!(
-                d.implementation
-                    .as_ref()
-                    .and_then(|i| i.activities.get(&aid))
-            )
-        },
-    )
-    .await;
-    let (status, current, notice) = match outcome {
-        Err(e) => return error_page(lang, e),
-        Ok(Outcome::Saved) => return see_other(&format!("{}#activity-{aid}", page_path(&id))),
-        Ok(Outcome::Again {
-            status,
-            current,
-            notice,
-        }) => (status, current, notice),
+    let read = |f: &FormData, d: &mut ProjectFile| {
+        let (record, errors) = forms::read_activity_record(f, activity, old, &any_green);
+        with_record(d, |imp| {
+            imp.activities.insert(aid.clone(), record);
+        });
+        errors
     };
-    let stored_status = current
-        .document
-        .implementation
-        .as_ref()
-        .and_then(|i| i.activities.get(&aid))
-        .map(|r| r.status)
-        .unwrap_or_default();
-    let needed = needed_for(doc, &aid, Some(&record));
-    html(
-        status,
-        lang,
-        t(lang, "tracking.title"),
-        &format!("{}/activities/{aid}", page_path(&id)),
+    let action = format!("{}/activities/{aid}", page_path(&id));
+    let stored_record = old.cloned().unwrap_or_default();
+    let page = |record: &ActivityRecord, errors: &[FieldError], notice: Option<String>| {
+        let needed = needed_for(doc, &aid, Some(record));
         activity_record_page(ActivityRecordView {
             lang,
             project_id: &id,
             doc,
             activity,
-            stored_status,
-            record: &record,
+            stored_status: from,
+            record,
             needed: &needed,
-            version: current.version,
-            errors: &errors,
+            version,
+            errors,
             notice,
-        }),
+        })
+    };
+    let shown = shown_fields(page(&stored_record, &[], None), &action);
+    let outcome = save_record(
+        &state,
+        &id,
+        &base,
+        version,
+        &form,
+        &format!("implementation.activities.{aid}"),
+        &mut errors,
+        read,
+        shown,
     )
+    .await;
+    let title = t(lang, "tracking.title");
+    match outcome {
+        Err(e) => error_page(lang, e),
+        Ok(Outcome::Saved) => see_other(&format!("{}#activity-{aid}", page_path(&id))),
+        Ok(Outcome::Invalid) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            title,
+            &action,
+            page(&record, &errors, notice),
+        ),
+        Ok(Outcome::Conflict(c)) => {
+            super::conflict_page(lang, &c, &action, title, &action, page(&record, &[], None))
+        }
+    }
 }
 
 pub async fn visit_record_edit(
@@ -491,72 +494,68 @@ pub async fn visit_record_save(
     Path((id, vid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (form, version, stored) = match posted(&state, lang, &id, &body).await {
+    let (form, version, _, base) = match posted(&state, lang, &id, &body).await {
         Ok(x) => x,
         Err(page) => return page,
     };
-    let doc = &stored.document;
+    let doc = &base;
     let Some(visit) = doc.preparatory_visits.iter().find(|v| v.id == vid) else {
         return error_page(lang, WebError::NotFound);
     };
-    let from = doc
-        .implementation
-        .as_ref()
-        .and_then(|i| i.visits.get(&vid))
-        .map(|r| r.status)
-        .unwrap_or_default();
+    let old = doc.implementation.as_ref().and_then(|i| i.visits.get(&vid));
+    let from = old.map(|r| r.status).unwrap_or_default();
     let (record, mut errors) = forms::read_visit_record(&form, visit);
     let notice = check_transition(lang, from, record.status, &mut errors);
-    let outcome = save_record(
-        &state,
-        lang,
-        &stored,
-        version,
-        &form,
-        &format!("implementation.visits.{vid}"),
-        &mut errors,
-        notice,
-        |d| {
-            with_record(d, |imp| {
-                imp.visits.insert(vid.clone(), record.clone());
-            })
-        },
-        |d| serde_json::json!(d.implementation.as_ref().and_then(|i| i.visits.get(&vid))),
-    )
-    .await;
-    let (status, current, notice) = match outcome {
-        Err(e) => return error_page(lang, e),
-        Ok(Outcome::Saved) => return see_other(&format!("{}#visit-{vid}", page_path(&id))),
-        Ok(Outcome::Again {
-            status,
-            current,
-            notice,
-        }) => (status, current, notice),
+    let read = |f: &FormData, d: &mut ProjectFile| {
+        let (record, errors) = forms::read_visit_record(f, visit);
+        with_record(d, |imp| {
+            imp.visits.insert(vid.clone(), record);
+        });
+        errors
     };
-    let stored_status = current
-        .document
-        .implementation
-        .as_ref()
-        .and_then(|i| i.visits.get(&vid))
-        .map(|r| r.status)
-        .unwrap_or_default();
-    html(
-        status,
-        lang,
-        t(lang, "tracking.title"),
-        &format!("{}/visits/{vid}", page_path(&id)),
+    let action = format!("{}/visits/{vid}", page_path(&id));
+    let stored_record = old.cloned().unwrap_or_default();
+    let page = |record: &VisitRecord, errors: &[FieldError], notice: Option<String>| {
         visit_record_page(VisitRecordView {
             lang,
             project_id: &id,
             doc,
             visit,
-            stored_status,
-            record: &record,
-            version: current.version,
-            errors: &errors,
+            stored_status: from,
+            record,
+            version,
+            errors,
             notice,
-        }),
+        })
+    };
+    let shown = shown_fields(page(&stored_record, &[], None), &action);
+    let outcome = save_record(
+        &state,
+        &id,
+        &base,
+        version,
+        &form,
+        &format!("implementation.visits.{vid}"),
+        &mut errors,
+        read,
+        shown,
     )
+    .await;
+    let title = t(lang, "tracking.title");
+    match outcome {
+        Err(e) => error_page(lang, e),
+        Ok(Outcome::Saved) => see_other(&format!("{}#visit-{vid}", page_path(&id))),
+        Ok(Outcome::Invalid) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            title,
+            &action,
+            page(&record, &errors, notice),
+        ),
+        Ok(Outcome::Conflict(c)) => {
+            super::conflict_page(lang, &c, &action, title, &action, page(&record, &[], None))
+        }
+    }
 }
 
 #[cfg(test)]

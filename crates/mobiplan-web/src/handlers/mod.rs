@@ -18,14 +18,17 @@ use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
+use std::collections::BTreeMap;
+
 use mobiplan_core::RateProfile;
+use mobiplan_core::merge::{self, Choice, Conflict};
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_store::{StoreError, Stored};
 use serde_json::json;
 
 use crate::error::WebError;
 use crate::eval::{Evaluation, evaluate};
-use crate::forms::FieldError;
+use crate::forms::{FieldError, FormData};
 use crate::i18n::{Lang, t};
 use crate::state::AppState;
 use crate::views::layout::{Page, page};
@@ -108,15 +111,26 @@ pub async fn evaluate_stored(state: &AppState, stored: &Stored<ProjectFile>) -> 
 /// What a save did.
 pub struct Saved {
     pub stored: Stored<ProjectFile>,
-    /// The project had been changed elsewhere in another part, and the change was merged.
+    /// The project had been changed elsewhere since the writer's version, and the writer's
+    /// changes were merged onto it.
     pub merged: bool,
+    /// A new version was written (`false`: the change was already there, or there was none).
+    pub changed: bool,
 }
 
 /// Why a save did not happen.
 pub enum SaveError {
-    /// The same part of the project was changed elsewhere since `expected_version`.
-    Conflict(Box<Stored<ProjectFile>>),
+    /// Fields the writer changed were also changed elsewhere, to other values.
+    Conflict(Box<Conflicted>),
     Web(WebError),
+}
+
+/// A save that met changes to the same fields: each conflict with its three values, the
+/// version stored now and the whole document the writer wanted.
+pub struct Conflicted {
+    pub current: Stored<ProjectFile>,
+    pub conflicts: Vec<Conflict>,
+    pub mine: serde_json::Value,
 }
 
 impl From<StoreError> for SaveError {
@@ -125,49 +139,218 @@ impl From<StoreError> for SaveError {
     }
 }
 
-/// A versioned save with section-level merge: the change (`apply`) is written only onto the
-/// version the user started from. If the project moved on meanwhile but the section the user
-/// edited (`section`) is unchanged there, the change is applied onto the newer version — two
-/// people editing different activities never overwrite or block each other. If the same
-/// section changed, it is a conflict: nothing is overwritten silently.
-pub async fn save_with_merge(
+impl From<WebError> for SaveError {
+    fn from(e: WebError) -> SaveError {
+        SaveError::Web(e)
+    }
+}
+
+/// A form field whose name starts with this carries a person's choice on one conflicting
+/// field: `_choice.activities[tartu].title` = `theirs` | `mine`.
+pub const CHOICE_PREFIX: &str = "_choice.";
+/// The version a person saw the conflicting values in.
+pub const SEEN_VERSION: &str = "_theirs_version";
+
+/// The choices a person made on a conflict, and the version they saw it in.
+#[derive(Default)]
+pub struct Resolution {
+    pub choices: BTreeMap<merge::Path, Choice>,
+    pub seen_version: Option<i64>,
+}
+
+impl Resolution {
+    pub fn from_form(form: &FormData) -> Resolution {
+        let mut choices = BTreeMap::new();
+        for (k, v) in &form.0 {
+            if let Some(p) = k.strip_prefix(CHOICE_PREFIX)
+                && let (Some(path), Some(c)) = (merge::Path::parse(p), Choice::parse(v.trim()))
+            {
+                choices.insert(path, c);
+            }
+        }
+        Resolution {
+            choices,
+            seen_version: form.get(SEEN_VERSION).and_then(|v| v.parse().ok()),
+        }
+    }
+}
+
+fn to_json(doc: &ProjectFile) -> Result<serde_json::Value, WebError> {
+    serde_json::to_value(doc).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The project as stored now and the version `version` a writer started from.
+pub async fn load_base(
     state: &AppState,
     id: &str,
-    expected_version: i64,
-    apply: impl Fn(&mut ProjectFile),
-    section: impl Fn(&ProjectFile) -> serde_json::Value,
+    version: i64,
+) -> Result<(Stored<ProjectFile>, ProjectFile), SaveError> {
+    let current = state.store.get_project(id).await?;
+    if current.version == version {
+        let base = current.document.clone();
+        return Ok((current, base));
+    }
+    match state.store.project_version(id, version).await {
+        Ok(base) => Ok((current, base)),
+        // A version this project never had: the writer's copy is not of this project's
+        // history, so nothing can be merged; they have to start from the current one.
+        Err(StoreError::NotFound) => Err(SaveError::Web(WebError::Conflict {
+            current_version: current.version,
+        })),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What a form changes: the form read onto `base`, minus what the same form *as shown* for
+/// `base` (`shown`, read back from the page's HTML) reads to. Only the fields whose posted
+/// value differs from the value shown are changes; everything the form does not show, or
+/// shows in a lossy way (a date without its time), stays as it was. `shown` is `None` for a
+/// form that creates something (everything it posts is new).
+pub fn form_change(
+    base: &ProjectFile,
+    form: &FormData,
+    read: &impl Fn(&FormData, &mut ProjectFile) -> Vec<FieldError>,
+    shown: Option<&FormData>,
+) -> Result<serde_json::Value, WebError> {
+    let mut mine = base.clone();
+    let _ = read(form, &mut mine);
+    let mine = to_json(&mine)?;
+    let Some(shown) = shown else {
+        return Ok(mine);
+    };
+    let mut roundtrip = base.clone();
+    let _ = read(shown, &mut roundtrip);
+    let delta = merge::diff(&to_json(&roundtrip)?, &mine);
+    let mut out = to_json(base)?;
+    merge::apply(&mut out, &delta);
+    Ok(out)
+}
+
+/// The versioned save with field-level three-way merge, the one way every write of a project
+/// goes: `mine` (the document the writer wants, made from the version `base_version` they
+/// started from, `base`) is merged onto the version stored now — their changes and mine
+/// both kept, the same field changed by both a [`Conflict`] unless the `resolution` decides
+/// it. A result equal to the stored document writes no version.
+pub async fn save_change(
+    state: &AppState,
+    id: &str,
+    base_version: i64,
+    base: &ProjectFile,
+    mine: &serde_json::Value,
+    resolution: &Resolution,
 ) -> Result<Saved, SaveError> {
-    let mut merged = false;
+    let base = to_json(base)?;
     let mut current = state.store.get_project(id).await?;
-    for _ in 0..3 {
-        if current.version != expected_version {
-            let base = match state.store.project_version(id, expected_version).await {
-                Ok(b) => b,
-                Err(StoreError::NotFound) => return Err(SaveError::Conflict(Box::new(current))),
-                Err(e) => return Err(e.into()),
-            };
-            if section(&base) != section(&current.document) {
-                return Err(SaveError::Conflict(Box::new(current)));
+    for _ in 0..5 {
+        let theirs = to_json(&current.document)?;
+        let mut choices = resolution.choices.clone();
+        match resolution.seen_version {
+            // A choice counts only for a field whose stored value is still the one the
+            // person saw when they chose.
+            Some(seen) if seen != current.version => {
+                let seen_doc = match state.store.project_version(id, seen).await {
+                    Ok(d) => to_json(&d)?,
+                    Err(StoreError::NotFound) => serde_json::Value::Null,
+                    Err(e) => return Err(e.into()),
+                };
+                merge::still_valid(&mut choices, &seen_doc, &theirs);
             }
-            merged = true;
+            Some(_) => {}
+            None => choices.clear(),
         }
-        let mut doc = current.document.clone();
-        apply(&mut doc);
+        let merged = match merge::merge(&base, &theirs, mine, &choices) {
+            Ok(m) => m,
+            Err(conflicts) => {
+                return Err(SaveError::Conflict(Box::new(Conflicted {
+                    current,
+                    conflicts,
+                    mine: mine.clone(),
+                })));
+            }
+        };
+        let was_merged = current.version != base_version;
+        if merged == theirs {
+            return Ok(Saved {
+                stored: current,
+                merged: was_merged,
+                changed: false,
+            });
+        }
+        let doc: ProjectFile =
+            serde_json::from_value(merged).map_err(|e| WebError::BadRequest {
+                field: "document".into(),
+                message: format!("the merged project does not read: {e}"),
+            })?;
         let by = crate::access::current_user_id();
         match state
             .store
             .save_project_by(id, &doc, current.version, by.as_deref())
             .await
         {
-            Ok(stored) => return Ok(Saved { stored, merged }),
+            Ok(stored) => {
+                return Ok(Saved {
+                    stored,
+                    merged: was_merged,
+                    changed: true,
+                });
+            }
             Err(StoreError::Conflict { .. }) => {
-                // Someone saved in between: look again.
+                // Someone saved in between: merge onto theirs again.
                 current = state.store.get_project(id).await?;
             }
             Err(e) => return Err(e.into()),
         }
     }
-    Err(SaveError::Conflict(Box::new(current)))
+    Err(SaveError::Web(WebError::TooManyRequests(t(
+        Lang::En,
+        "web.busy",
+    ))))
+}
+
+/// A change made by code on the writer's version (a delete, a record): `apply` on `base`,
+/// then merged like every save.
+pub async fn save_with(
+    state: &AppState,
+    id: &str,
+    base_version: i64,
+    resolution: &Resolution,
+    apply: impl FnOnce(&mut ProjectFile),
+) -> Result<Saved, SaveError> {
+    let (_, base) = load_base(state, id, base_version).await?;
+    let mut mine = base.clone();
+    apply(&mut mine);
+    let mine = to_json(&mine)?;
+    save_change(state, id, base_version, &base, &mine, resolution).await
+}
+
+/// The answer to a delete (or another action posted from a page): on to `done`; after a
+/// conflict, a page that says what changed meanwhile and offers to go `back` or to confirm
+/// the action anyway (posted again to `action` with the person's choice for each field).
+pub fn after_action(
+    lang: Lang,
+    result: Result<Saved, SaveError>,
+    version: i64,
+    action: &str,
+    done: &str,
+    back: &str,
+    message: &str,
+) -> Response {
+    match result {
+        Ok(_) => see_other(done),
+        Err(SaveError::Conflict(c)) => {
+            let theirs = serde_json::to_value(&c.current.document).unwrap_or_default();
+            html(
+                StatusCode::CONFLICT,
+                lang,
+                t(lang, "web.conflict-title"),
+                back,
+                crate::views::merge::action_conflict_page(
+                    lang, &c, &theirs, action, version, back, message,
+                ),
+            )
+        }
+        Err(SaveError::Web(e)) => error_page(lang, e),
+    }
 }
 
 /// Which live panels of its page an autosave answer brings back.
@@ -184,7 +367,17 @@ pub enum Live {
 /// and, for an editor, its whole refreshed live column (`live_html`) and the field hints that
 /// depend on the saved state (`hints`: element id → text), rendered from the saved document —
 /// after a merge the activity's place in the list may have changed.
-pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, live: &Live) -> Response {
+///
+/// After a merge the form still shows what its person had; `values` (the form's fields as
+/// shown for the saved document) lets the script bring the other changes into it, so the
+/// next save does not start from a form that silently undoes them.
+pub fn autosave_ok(
+    lang: Lang,
+    saved: &Saved,
+    eval: &Evaluation,
+    live: &Live,
+    values: Option<&FormData>,
+) -> Response {
     let id = &saved.stored.id;
     let doc = &saved.stored.document;
     let mut hints = serde_json::Map::new();
@@ -224,6 +417,7 @@ pub fn autosave_ok(lang: Lang, saved: &Saved, eval: &Evaluation, live: &Live) ->
         "live_html": column.map(Markup::into_string),
         "hints": hints,
         "errors": eval.errors(),
+        "values": values.map(|f| &f.0),
     }))
     .into_response()
 }
@@ -240,15 +434,43 @@ pub fn autosave_invalid(lang: Lang, errors: &[FieldError]) -> Response {
         .into_response()
 }
 
-pub fn autosave_conflict(lang: Lang, current: &Stored<ProjectFile>) -> Response {
+/// The JSON answer to an autosave that met a conflict: each field with its values (for
+/// scripts and the API) and the panel to choose per field (`conflict_html`, placed first in
+/// the form by the script, so the choices are posted with it).
+pub fn autosave_conflict(lang: Lang, c: &Conflicted) -> Response {
+    let theirs = serde_json::to_value(&c.current.document).unwrap_or_default();
     (
         StatusCode::CONFLICT,
         Json(json!({
             "ok": false,
             "conflict": true,
-            "current_version": current.version,
+            "current_version": c.current.version,
             "message": t(lang, "web.conflict"),
+            "conflicts": crate::views::merge::conflicts_json(lang, &c.conflicts, &theirs, &c.mine),
+            "conflict_html": crate::views::merge::conflict_panel(lang, c, &theirs).into_string(),
         })),
     )
         .into_response()
+}
+
+/// A form page shown again after a conflict: the person's values in the form, the form's
+/// version still the one they started from, and the choice per conflicting field inside it.
+pub fn conflict_page(
+    lang: Lang,
+    c: &Conflicted,
+    action: &str,
+    title: String,
+    path: &str,
+    page: Markup,
+) -> Response {
+    let theirs = serde_json::to_value(&c.current.document).unwrap_or_default();
+    let panel = crate::views::merge::conflict_panel(lang, c, &theirs).into_string();
+    let body = crate::forms::html_form::insert_into(&page.into_string(), action, &panel);
+    html(
+        StatusCode::CONFLICT,
+        lang,
+        title,
+        path,
+        maud::PreEscaped(body),
+    )
 }

@@ -9,7 +9,7 @@ use mobiplan_core::project::file::ProjectFile;
 
 use super::{
     Live, SaveError, autosave_conflict, autosave_invalid, autosave_ok, error_page, evaluate_stored,
-    html, save_with_merge, see_other, wants_json,
+    html, see_other, wants_json,
 };
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -169,46 +169,58 @@ pub fn form_version(form: &FormData) -> Result<i64, WebError> {
         })
 }
 
-/// Runs a form save: read the form (`read` fills the document and returns field errors), save
-/// it versioned with merge, and answer as JSON (autosave) or HTML (`page` re-renders the form).
-#[allow(clippy::too_many_arguments)]
+/// Where a form lives and where it goes.
+pub struct FormPlace {
+    /// What the form posts to: it finds the form in its rendered page.
+    pub action: String,
+    /// The page's title and address (for the layout when the form is shown again).
+    pub title: String,
+    pub path: String,
+    /// Where a saved form (without JavaScript) goes next.
+    pub done: String,
+    /// Which live panels an autosave answer brings back.
+    pub live: Live,
+}
+
+/// The page of a form as shown for a version of the project (the document and its version).
+pub type ShownForm<'a> = &'a (dyn Fn(&ProjectFile, i64) -> maud::Markup + Sync);
+
+/// Runs a form save: the form is read onto the version its person started from (`read` fills
+/// the document and returns field errors), its changes are what differs from the form as
+/// shown for that version (`shown` renders it; `None` for a form that creates), and they are
+/// merged onto the version stored now. Answers as JSON (autosave) or HTML (`page` renders the
+/// form again with the person's values, errors and notice).
+#[allow(clippy::too_many_arguments)] // one per thing a form brings
 pub async fn save_form(
     state: &AppState,
     lang: crate::i18n::Lang,
     headers: &HeaderMap,
     id: &str,
     form: &FormData,
+    place: FormPlace,
     read: impl Fn(&FormData, &mut ProjectFile) -> Vec<FieldError>,
-    section: impl Fn(&ProjectFile) -> serde_json::Value,
+    shown: Option<ShownForm<'_>>,
     page: impl Fn(&ProjectFile, i64, &[FieldError], Option<String>) -> maud::Markup,
-    title: String,
-    path: String,
-    done: String,
-    live: Live,
 ) -> Response {
     let json = wants_json(headers);
+    let fail = |e: WebError| {
+        if json {
+            e.into_response()
+        } else {
+            error_page(lang, e)
+        }
+    };
     let version = match form_version(form) {
         Ok(v) => v,
-        Err(e) => {
-            return if json {
-                e.into_response()
-            } else {
-                error_page(lang, e)
-            };
-        }
+        Err(e) => return fail(e),
     };
-    let current = match state.store.get_project(id).await {
-        Ok(s) => s,
-        Err(e) => {
-            return if json {
-                WebError::from(e).into_response()
-            } else {
-                error_page(lang, e.into())
-            };
-        }
+    let base = match super::load_base(state, id, version).await {
+        Ok((_, base)) => base,
+        Err(SaveError::Web(e)) => return fail(e),
+        Err(SaveError::Conflict(_)) => return fail(WebError::Internal("conflict on load".into())),
     };
-    // Read the form onto the current document to find field errors before saving anything.
-    let mut preview = current.document.clone();
+    // Field errors first: nothing is saved from a form that does not read.
+    let mut preview = base.clone();
     let errors = read(form, &mut preview);
     if !errors.is_empty() {
         return if json {
@@ -217,57 +229,60 @@ pub async fn save_form(
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 lang,
-                title,
-                &path,
+                place.title,
+                &place.path,
                 page(&preview, version, &errors, None),
             )
         };
     }
-    let result = save_with_merge(
-        state,
-        id,
-        version,
-        |doc| {
-            let _ = read(form, doc);
-        },
-        section,
-    )
-    .await;
-    match result {
+    let shown_fields = |doc: &ProjectFile, v: i64| -> Result<Option<FormData>, WebError> {
+        match shown {
+            None => Ok(None),
+            Some(render) => forms::html_form::fields(&render(doc, v).into_string(), &place.action)
+                .map(Some)
+                .ok_or_else(|| {
+                    WebError::Internal(format!("no form posting to {} on its page", place.action))
+                }),
+        }
+    };
+    let mine = match shown_fields(&base, version)
+        .and_then(|s| super::form_change(&base, form, &read, s.as_ref()))
+    {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let resolution = super::Resolution::from_form(form);
+    match super::save_change(state, id, version, &base, &mine, &resolution).await {
         Ok(saved) => {
             if json {
                 let eval = evaluate_stored(state, &saved.stored).await;
-                autosave_ok(lang, &saved, &eval, &live)
+                let values = if saved.merged {
+                    shown_fields(&saved.stored.document, saved.stored.version)
+                        .ok()
+                        .flatten()
+                } else {
+                    None
+                };
+                autosave_ok(lang, &saved, &eval, &place.live, values.as_ref())
             } else {
-                see_other(&done)
+                see_other(&place.done)
             }
         }
-        Err(SaveError::Conflict(current)) => {
+        Err(SaveError::Conflict(c)) => {
             if json {
-                autosave_conflict(lang, &current)
+                autosave_conflict(lang, &c)
             } else {
-                // The user's values stay in the form; saving again overwrites the other change.
-                let notice = tr(
+                super::conflict_page(
                     lang,
-                    "web.conflict-page",
-                    &[("version", current.version.to_string())],
-                );
-                html(
-                    StatusCode::CONFLICT,
-                    lang,
-                    title,
-                    &path,
-                    page(&preview, current.version, &[], Some(notice)),
+                    &c,
+                    &place.action,
+                    place.title,
+                    &place.path,
+                    page(&preview, version, &[], None),
                 )
             }
         }
-        Err(SaveError::Web(e)) => {
-            if json {
-                e.into_response()
-            } else {
-                error_page(lang, e)
-            }
-        }
+        Err(SaveError::Web(e)) => fail(e),
     }
 }
 
@@ -279,19 +294,23 @@ pub async fn details_save(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
+    let shown = |doc: &ProjectFile, v: i64| details_page(lang, &id, doc, v, &[], None);
     save_form(
         &state,
         lang,
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: format!("/projects/{id}/details"),
+            title: t(lang, "web.section.project-applicant"),
+            path: format!("/projects/{id}/details"),
+            done: format!("/projects/{id}"),
+            live: Live::Findings(None),
+        },
         forms::read_details,
-        |d| serde_json::json!([d.project, d.applicant]),
+        Some(&shown),
         |doc, v, errors, notice| details_page(lang, &id, doc, v, errors, notice),
-        t(lang, "web.section.project-applicant"),
-        format!("/projects/{id}/details"),
-        format!("/projects/{id}"),
-        Live::Findings(None),
     )
     .await
 }
@@ -335,19 +354,23 @@ pub async fn people_save(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
+    let shown = |doc: &ProjectFile, v: i64| people_page(lang, &id, doc, v, &[], None);
     save_form(
         &state,
         lang,
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: format!("/projects/{id}/people"),
+            title: t(lang, "web.section.people"),
+            path: format!("/projects/{id}/people"),
+            done: format!("/projects/{id}/people"),
+            live: Live::Findings(Some("people".into())),
+        },
         forms::read_people,
-        |d| serde_json::json!(d.people),
+        Some(&shown),
         |doc, v, errors, notice| people_page(lang, &id, doc, v, errors, notice),
-        t(lang, "web.section.people"),
-        format!("/projects/{id}/people"),
-        format!("/projects/{id}/people"),
-        Live::Findings(Some("people".into())),
     )
     .await
 }
@@ -536,18 +559,9 @@ pub async fn project_import(
     }
 }
 
+/// Deletes a project — only as the person saw it: a project changed since their page was
+/// shown is not deleted; the page lists what changed and asks again.
 pub async fn project_delete(
-    State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Path(id): Path<String>,
-) -> Response {
-    match state.store.delete_project(&id).await {
-        Ok(()) => see_other("/"),
-        Err(e) => error_page(lang, e.into()),
-    }
-}
-
-pub async fn rates_select(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<String>,
@@ -558,21 +572,143 @@ pub async fn rates_select(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
-    let profile = form.get("profile").map(str::to_owned);
-    match state
-        .store
-        .set_project_rate_profile_by(
-            &id,
-            profile.as_deref(),
-            version,
-            crate::access::current_user_id().as_deref(),
-        )
-        .await
-    {
-        Ok(_) => see_other(&format!("/projects/{id}")),
-        Err(mobiplan_store::StoreError::Conflict { .. }) => see_other(&format!("/projects/{id}")),
+    let (current, base) = match super::load_base(&state, &id, version).await {
+        Ok(x) => x,
+        Err(SaveError::Web(e)) => return error_page(lang, e),
+        Err(SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
+    };
+    if current.version != version {
+        let old = serde_json::to_value(&base).unwrap_or_default();
+        let now = serde_json::to_value(&current.document).unwrap_or_default();
+        let rows = crate::views::merge::change_rows(
+            lang,
+            &old,
+            &now,
+            &mobiplan_core::merge::diff(&old, &now),
+        );
+        return html(
+            StatusCode::CONFLICT,
+            lang,
+            t(lang, "web.conflict-title"),
+            &format!("/projects/{id}"),
+            maud::html! {
+                h1 { (t(lang, "web.conflict-title")) }
+                p { (t(lang, "web.conflict-delete-project")) }
+                (crate::views::merge::change_table(lang, &rows))
+                form method="post" action={"/projects/" (id) "/delete"} {
+                    (crate::views::accounts::csrf_field())
+                    input type="hidden" name="version" value=(current.version);
+                    button.danger type="submit" { (t(lang, "web.delete-anyway")) }
+                }
+                p { a href={"/projects/" (id)} { (t(lang, "web.merge.back")) } }
+            },
+        );
+    }
+    match state.store.delete_project(&id).await {
+        Ok(()) => see_other("/"),
         Err(e) => error_page(lang, e.into()),
     }
+}
+
+/// The profile chosen for the project in version `version`, from its history.
+async fn profile_at(state: &AppState, id: &str, version: i64) -> Result<Option<String>, WebError> {
+    Ok(state
+        .store
+        .project_history(id)
+        .await?
+        .into_iter()
+        .find(|e| e.version == version)
+        .and_then(|e| e.rate_profile_id))
+}
+
+/// Chooses the project's rate profile, from the version the page showed: if the profile was
+/// not changed since (only the document was), the choice applies to the newer version; if
+/// someone chose another profile meanwhile, the person sees which and decides.
+pub async fn rates_select(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let mut version = match form_version(&form) {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, e),
+    };
+    let profile = form.get("profile").map(str::to_owned);
+    let by = crate::access::current_user_id();
+    let seen = match profile_at(&state, &id, version).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, e),
+    };
+    for _ in 0..5 {
+        match state
+            .store
+            .set_project_rate_profile_by(&id, profile.as_deref(), version, by.as_deref())
+            .await
+        {
+            Ok(_) => return see_other(&format!("/projects/{id}")),
+            Err(mobiplan_store::StoreError::Conflict {
+                current_version, ..
+            }) => {
+                let now = match state.store.project_rate_profile(&id).await {
+                    Ok(p) => p,
+                    Err(e) => return error_page(lang, e.into()),
+                };
+                if now == profile {
+                    return see_other(&format!("/projects/{id}"));
+                }
+                if now != seen {
+                    return rates_conflict(&state, lang, &id, current_version, now, profile).await;
+                }
+                // Only the document moved on: the choice holds on the newer version.
+                version = current_version;
+            }
+            Err(e) => return error_page(lang, e.into()),
+        }
+    }
+    error_page(lang, WebError::TooManyRequests(t(lang, "web.busy")))
+}
+
+/// Someone chose another rate profile since the person's page was shown.
+async fn rates_conflict(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    id: &str,
+    current_version: i64,
+    theirs: Option<String>,
+    mine: Option<String>,
+) -> Response {
+    let profiles = state
+        .store
+        .rate_profiles_for_project(id)
+        .await
+        .unwrap_or_default();
+    let name = |p: &Option<String>| match p {
+        None => t(lang, "web.no-profile"),
+        Some(pid) => profiles
+            .iter()
+            .find(|x| &x.id == pid)
+            .map_or_else(|| pid.clone(), |x| x.name.clone()),
+    };
+    let body = maud::html! {
+        h1 { (t(lang, "web.conflict-title")) }
+        p { (tr(lang, "web.conflict-profile", &[("theirs", name(&theirs)), ("mine", name(&mine))])) }
+        form method="post" action={"/projects/" (id) "/rates"} {
+            (crate::views::accounts::csrf_field())
+            input type="hidden" name="version" value=(current_version);
+            input type="hidden" name="profile" value=(mine.clone().unwrap_or_default());
+            button type="submit" { (tr(lang, "web.conflict-profile-mine", &[("mine", name(&mine))])) }
+        }
+        p { a href={"/projects/" (id)} { (tr(lang, "web.conflict-profile-theirs", &[("theirs", name(&theirs))])) } }
+    };
+    html(
+        StatusCode::CONFLICT,
+        lang,
+        t(lang, "web.conflict-title"),
+        &format!("/projects/{id}"),
+        body,
+    )
 }
 
 pub async fn lang_set(body: Bytes) -> Response {

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mobiplan_core::project::file::ProjectFile;
 
-use super::projects::{form_version, save_form};
-use super::{Live, error_page, evaluate_stored, html, see_other};
+use super::projects::{FormPlace, form_version, save_form};
+use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
 use crate::i18n::{ReqLang, t};
@@ -72,18 +72,21 @@ pub async fn visit_create(
             errors
         }
     };
-    let section = {
-        let vid = vid.clone();
-        move |d: &ProjectFile| serde_json::json!(d.preparatory_visits.iter().any(|v| v.id == vid))
-    };
     save_form(
         &state,
         lang,
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: format!("/projects/{id}/visits"),
+            title: t(lang, "kind.preparatory-visit"),
+            path: format!("/projects/{id}/visits/new"),
+            done: format!("/projects/{id}/visits/{vid}"),
+            live: Live::Visit(vid.clone()),
+        },
         read,
-        section,
+        None,
         |doc, v, errors, _| {
             let (typed, _) = forms::read_visit(&form, &vid);
             visit_form(
@@ -97,10 +100,6 @@ pub async fn visit_create(
                 None,
             )
         },
-        t(lang, "kind.preparatory-visit"),
-        format!("/projects/{id}/visits/new"),
-        format!("/projects/{id}/visits/{vid}"),
-        Live::Visit(vid.clone()),
     )
     .await
 }
@@ -149,34 +148,42 @@ pub async fn visit_save(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    let stored = match state.store.get_project(&id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(lang, e.into()),
+    // The visit as the person's page showed it: in the version they started from.
+    let base = match form_version(&form) {
+        Ok(v) => match super::load_base(&state, &id, v).await {
+            Ok((_, base)) => base,
+            Err(super::SaveError::Web(e)) => return error_page(lang, e),
+            Err(super::SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
+        },
+        Err(e) => return error_page(lang, e),
     };
-    if !stored
-        .document
-        .preparatory_visits
-        .iter()
-        .any(|v| v.id == vid)
-    {
+    if !base.preparatory_visits.iter().any(|v| v.id == vid) {
         return error_page(lang, WebError::NotFound);
     }
     let read = {
         let vid = vid.clone();
         move |form: &FormData, doc: &mut ProjectFile| -> Vec<FieldError> {
             let (visit, errors) = forms::read_visit(form, &vid);
-            if errors.is_empty() {
-                match doc.preparatory_visits.iter_mut().find(|v| v.id == vid) {
-                    Some(slot) => *slot = visit,
-                    None => doc.preparatory_visits.push(visit),
-                }
+            if errors.is_empty()
+                && let Some(slot) = doc.preparatory_visits.iter_mut().find(|v| v.id == vid)
+            {
+                *slot = visit;
             }
             errors
         }
     };
-    let section = {
-        let vid = vid.clone();
-        move |d: &ProjectFile| serde_json::json!(d.preparatory_visits.iter().find(|v| v.id == vid))
+    let action = format!("/projects/{id}/visits/{vid}");
+    let shown = |doc: &ProjectFile, v: i64| {
+        visit_form(
+            lang,
+            &id,
+            doc,
+            doc.preparatory_visits.iter().find(|x| x.id == vid),
+            &action,
+            v,
+            &[],
+            None,
+        )
     };
     save_form(
         &state,
@@ -184,25 +191,19 @@ pub async fn visit_save(
         &headers,
         &id,
         &form,
+        FormPlace {
+            action: action.clone(),
+            title: t(lang, "kind.preparatory-visit"),
+            path: action.clone(),
+            done: action.clone(),
+            live: Live::Visit(vid.clone()),
+        },
         read,
-        section,
+        Some(&shown),
         |doc, v, errors, _| {
             let (typed, _) = forms::read_visit(&form, &vid);
-            visit_form(
-                lang,
-                &id,
-                doc,
-                Some(&typed),
-                &format!("/projects/{id}/visits/{vid}"),
-                v,
-                errors,
-                None,
-            )
+            visit_form(lang, &id, doc, Some(&typed), &action, v, errors, None)
         },
-        t(lang, "kind.preparatory-visit"),
-        format!("/projects/{id}/visits/{vid}"),
-        format!("/projects/{id}/visits/{vid}"),
-        Live::Visit(vid.clone()),
     )
     .await
 }
@@ -214,24 +215,27 @@ pub async fn visit_delete(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
+    // A delete carries the version its page showed, like every save: a visit changed
+    // meanwhile is not deleted without the person seeing the change.
     let version = match form_version(&form) {
         Ok(v) => v,
-        Err(_) => match state.store.get_project(&id).await {
-            Ok(s) => s.version,
-            Err(e) => return error_page(lang, e.into()),
-        },
+        Err(e) => return error_page(lang, e),
     };
-    let result = super::save_with_merge(
+    let result = super::save_with(
         &state,
         &id,
         version,
+        &super::Resolution::from_form(&form),
         |doc| doc.remove_visit(&vid),
-        |d| serde_json::json!(d.preparatory_visits.iter().find(|v| v.id == vid)),
     )
     .await;
-    match result {
-        Ok(_) => see_other(&format!("/projects/{id}")),
-        Err(super::SaveError::Conflict(_)) => see_other(&format!("/projects/{id}/visits/{vid}")),
-        Err(super::SaveError::Web(e)) => error_page(lang, e),
-    }
+    super::after_action(
+        lang,
+        result,
+        version,
+        &format!("/projects/{id}/visits/{vid}/delete"),
+        &format!("/projects/{id}"),
+        &format!("/projects/{id}/visits/{vid}"),
+        "web.conflict-delete",
+    )
 }

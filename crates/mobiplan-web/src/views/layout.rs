@@ -30,7 +30,7 @@ pub fn page(p: Page<'_>) -> Markup {
             }
             body data-saving-text=(t(lang, "web.js.saving")) data-failed-text=(t(lang, "web.js.failed"))
                 data-draft-text=(t(lang, "web.js.draft")) data-restore-text=(t(lang, "web.js.restore"))
-                data-reload-text=(t(lang, "web.js.reload")) data-keep-text=(t(lang, "web.js.keep")) {
+                data-reload-text=(t(lang, "web.js.reload")) {
                 a.skip href="#main" { (t(lang, "web.skip")) }
                 header.top {
                     div.wrap {

@@ -3,6 +3,7 @@ pub mod activity;
 pub mod dashboard;
 pub mod exports;
 pub mod layout;
+pub mod merge;
 pub mod pages;
 pub mod partials;
 pub mod scenarios;

@@ -373,6 +373,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             @if may(Need::Delete) { li.task {
                                 form.inline method="post" action={"/projects/" (id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
                                     (crate::views::accounts::csrf_field())
+                                    input type="hidden" name="version" value=(v.stored.version);
                                     button.danger type="submit" { (t(lang, "web.delete-project")) }
                                 }
                             } }
@@ -553,6 +554,7 @@ pub fn visit_form(
                 @if let Some(v) = visit {
                     form.inline method="post" action={"/projects/" (project_id) "/visits/" (v.id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
                         (crate::views::accounts::csrf_field())
+                        input type="hidden" name="version" value=(version);
                         button.danger type="submit" { (t(lang, "web.delete")) }
                     }
                 }

@@ -1,0 +1,279 @@
+//! Field-level changes and conflicts as people read them: each field named by its place in the
+//! project ("Activity «Tartu job shadowing» › Participants › Number") and its values in words,
+//! never as a file path or raw JSON.
+
+use maud::{Markup, html};
+use mobiplan_core::merge::{Change, Conflict, Op, Path, Seg};
+use serde_json::Value;
+
+use crate::handlers::{CHOICE_PREFIX, Conflicted, SEEN_VERSION};
+use crate::i18n::{Lang, t, tr};
+
+/// The label of one key of the project file (`path.<key>`), the key itself when there is none.
+fn key_label(lang: Lang, key: &str) -> String {
+    let k = format!("path.{key}");
+    if mobiplan_i18n::has(&k) {
+        t(lang, &k)
+    } else {
+        key.to_owned()
+    }
+}
+
+/// How a list's element is called: its title or name where it has one, else its id.
+fn item_name(list: Option<&Value>, key: &str, id: &str) -> String {
+    let found = list.and_then(Value::as_array).and_then(|l| {
+        l.iter()
+            .find(|e| e.get(key).and_then(Value::as_str) == Some(id))
+    });
+    found
+        .and_then(|e| {
+            ["title", "name"]
+                .iter()
+                .find_map(|k| e.get(*k).and_then(Value::as_str))
+        })
+        .map(|s| format!("«{s}»"))
+        .unwrap_or_else(|| format!("«{id}»"))
+}
+
+/// Where a field is, in words. Elements of lists are named from whichever document has them.
+pub fn path_label(lang: Lang, docs: &[&Value], path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut at: Vec<Option<&Value>> = docs.iter().map(|d| Some(*d)).collect();
+    for seg in &path.0 {
+        match seg {
+            Seg::Key(k) => {
+                // Keys of maps (implementation records by activity id) have no label and
+                // show as they are.
+                parts.push(key_label(lang, k));
+                at = at.iter().map(|d| d.and_then(|d| d.get(k))).collect();
+            }
+            Seg::Item { key, id } => {
+                let list = at.iter().flatten().find(|l| {
+                    l.as_array().is_some_and(|l| {
+                        l.iter()
+                            .any(|e| e.get(*key).and_then(Value::as_str) == Some(id))
+                    })
+                });
+                let name = item_name(list.copied(), key, id);
+                // "Activities › «Tartu»" reads better as "Activity «Tartu»".
+                match parts.pop() {
+                    Some(list_label) => {
+                        let single = path_item_label(lang, path, seg).unwrap_or(list_label);
+                        parts.push(format!("{single} {name}"));
+                    }
+                    None => parts.push(name),
+                }
+                at = at
+                    .iter()
+                    .map(|l| {
+                        l.and_then(Value::as_array).and_then(|l| {
+                            l.iter()
+                                .find(|e| e.get(*key).and_then(Value::as_str) == Some(id))
+                        })
+                    })
+                    .collect();
+            }
+        }
+    }
+    if parts.is_empty() {
+        t(lang, "web.merge.whole-project")
+    } else {
+        parts.join(" › ")
+    }
+}
+
+/// The singular of the list an item belongs to (`path.item.<list key>`).
+fn path_item_label(lang: Lang, path: &Path, seg: &Seg) -> Option<String> {
+    let pos = path.0.iter().position(|s| s == seg)?;
+    let Seg::Key(list) = path.0.get(pos.checked_sub(1)?)? else {
+        return None;
+    };
+    let k = format!("path.item.{list}");
+    mobiplan_i18n::has(&k).then(|| t(lang, &k))
+}
+
+/// A value in words.
+pub fn value_text(lang: Lang, v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => t(lang, "web.merge.empty"),
+        Some(Value::Bool(true)) => t(lang, "web.merge.yes"),
+        Some(Value::Bool(false)) => t(lang, "web.merge.no"),
+        Some(Value::String(s)) if s.is_empty() => t(lang, "web.merge.empty"),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(l)) if l.is_empty() => t(lang, "web.merge.empty"),
+        Some(Value::Array(l)) => l
+            .iter()
+            .map(|e| value_text(lang, Some(e)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Object(o)) => {
+            if let Some(s) = ["title", "name", "id", "person"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str))
+            {
+                return s.to_owned();
+            }
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", key_label(lang, k), value_text(lang, Some(v))))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    }
+}
+
+/// The conflicts as JSON for scripts and API clients: the field's path, its name in words and
+/// the three values.
+pub fn conflicts_json(lang: Lang, conflicts: &[Conflict], theirs: &Value, mine: &Value) -> Value {
+    Value::Array(
+        conflicts
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "path": c.path.to_string(),
+                    "label": path_label(lang, &[theirs, mine], &c.path),
+                    "base": c.base,
+                    "theirs": c.theirs,
+                    "mine": c.mine,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The choice per conflicting field, to be placed inside the form it belongs to: for each
+/// field its name, the value before, theirs and mine, and a radio choice between the two;
+/// the version the choices were made against goes with them.
+pub fn conflict_panel(lang: Lang, c: &Conflicted, theirs: &Value) -> Markup {
+    let docs = [theirs, &c.mine];
+    html! {
+        div.notice.conflict-panel role="alert" {
+            h2 { (t(lang, "web.merge.title")) }
+            p { (tr(lang, "web.merge.lead", &[("version", c.current.version.to_string())])) }
+            input type="hidden" name=(SEEN_VERSION) value=(c.current.version);
+            @for (i, conflict) in c.conflicts.iter().enumerate() {
+                @let name = format!("{CHOICE_PREFIX}{}", conflict.path);
+                @let id = format!("conflict-{i}");
+                fieldset.conflict {
+                    legend { (path_label(lang, &docs, &conflict.path)) }
+                    p.hint { (t(lang, "web.merge.before")) " " (value_text(lang, conflict.base.as_ref())) }
+                    div.choice {
+                        input type="radio" id={(id) "-theirs"} name=(name) value="theirs";
+                        label for={(id) "-theirs"} {
+                            (t(lang, "web.merge.keep-theirs")) ": " strong { (value_text(lang, conflict.theirs.as_ref())) }
+                        }
+                    }
+                    div.choice {
+                        input type="radio" id={(id) "-mine"} name=(name) value="mine";
+                        label for={(id) "-mine"} {
+                            (t(lang, "web.merge.use-mine")) ": " strong { (value_text(lang, conflict.mine.as_ref())) }
+                        }
+                    }
+                }
+            }
+            p { button type="submit" { (t(lang, "web.merge.save-choices")) } }
+        }
+    }
+}
+
+/// A delete, a restore or another action from a page (`message` says which) that met a change made since the page was shown:
+/// what changed, a way back, and the action again with the person's choice per field.
+pub fn action_conflict_page(
+    lang: Lang,
+    c: &Conflicted,
+    theirs: &Value,
+    action: &str,
+    version: i64,
+    back: &str,
+    message: &str,
+) -> Markup {
+    html! {
+        h1 { (t(lang, "web.conflict-title")) }
+        p { (t(lang, message)) }
+        form method="post" action=(action) {
+            (crate::views::accounts::csrf_field())
+            input type="hidden" name="version" value=(version);
+            (conflict_panel(lang, c, theirs))
+        }
+        p { a href=(back) { (t(lang, "web.merge.back")) } }
+    }
+}
+
+/// One change between two versions, in words: where, before, after.
+pub struct ChangeRow {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The field-level changes from `old` to `new`, in words (a history entry).
+pub fn change_rows(lang: Lang, old: &Value, new: &Value, changes: &[Change]) -> Vec<ChangeRow> {
+    let docs = [new, old];
+    changes
+        .iter()
+        .map(|c| {
+            let label = path_label(lang, &docs, &c.path);
+            let (before, after) = match &c.op {
+                Op::Set(v) => (
+                    value_text(lang, mobiplan_core::merge::get(old, &c.path)),
+                    value_text(lang, Some(v)),
+                ),
+                Op::Remove => (
+                    value_text(lang, mobiplan_core::merge::get(old, &c.path)),
+                    t(lang, "web.merge.removed"),
+                ),
+                Op::Insert(v) => (String::new(), format!("+ {}", value_text(lang, Some(v)))),
+                Op::Delete(v) => (String::new(), format!("− {}", value_text(lang, Some(v)))),
+            };
+            ChangeRow {
+                label,
+                before,
+                after,
+            }
+        })
+        .collect()
+}
+
+/// A table of field-level changes.
+pub fn change_table(lang: Lang, rows: &[ChangeRow]) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            p { (t(lang, "web.hist.nothing")) }
+        } @else {
+            table.changes {
+                thead { tr {
+                    th scope="col" { (t(lang, "web.merge.field")) }
+                    th scope="col" { (t(lang, "web.merge.was")) }
+                    th scope="col" { (t(lang, "web.merge.now")) }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr { th scope="row" { (r.label) } td { (r.before) } td { (r.after) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_are_named_by_their_place_and_titles() {
+        let doc = json!({"activities": [{"id": "tartu", "title": "Tartu job shadowing", "participants": {"count": 2}}]});
+        let p = Path::parse("activities[tartu].participants.count").unwrap();
+        let label = path_label(Lang::En, &[&doc], &p);
+        assert!(label.contains("«Tartu job shadowing»"), "{label}");
+        assert!(!label.contains("tartu]"), "{label}");
+        let lv = path_label(Lang::Lv, &[&doc], &p);
+        assert_ne!(label, lv, "Latvian labels are Latvian");
+        assert_eq!(
+            value_text(Lang::En, Some(&json!(true))),
+            t(Lang::En, "web.merge.yes")
+        );
+        assert_eq!(value_text(Lang::En, None), t(Lang::En, "web.merge.empty"));
+    }
+}
