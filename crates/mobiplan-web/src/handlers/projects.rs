@@ -641,6 +641,12 @@ pub async fn rates_select(
         Ok(p) => p,
         Err(e) => return error_page(lang, e),
     };
+    // The profile already chosen: nothing to write, no version.
+    match state.store.project_rate_profile(&id).await {
+        Ok(now) if now == profile => return see_other(&format!("/projects/{id}")),
+        Ok(_) => {}
+        Err(e) => return error_page(lang, e.into()),
+    }
     for _ in 0..5 {
         match state
             .store

@@ -156,7 +156,12 @@ pub fn conflict_panel(lang: Lang, c: &Conflicted, theirs: &Value) -> Markup {
                 @let id = format!("conflict-{i}");
                 fieldset.conflict {
                     legend { (path_label(lang, &docs, &conflict.path)) }
-                    p.hint { (t(lang, "web.merge.before")) " " (value_text(lang, conflict.base.as_ref())) }
+                    @if let Some(rows) = inner_changes(lang, conflict.base.as_ref(), conflict.theirs.as_ref()) {
+                        p.hint { (t(lang, "web.merge.their-changes")) }
+                        (change_table(lang, &rows))
+                    } @else {
+                        p.hint { (t(lang, "web.merge.before")) " " (value_text(lang, conflict.base.as_ref())) }
+                    }
                     div.choice {
                         input type="radio" id={(id) "-theirs"} name=(name) value="theirs";
                         label for={(id) "-theirs"} {
@@ -174,6 +179,19 @@ pub fn conflict_panel(lang: Lang, c: &Conflicted, theirs: &Value) -> Markup {
             p { button type="submit" { (t(lang, "web.merge.save-choices")) } }
         }
     }
+}
+
+/// What changed inside a part (an activity, a visit) that the other side deleted: without
+/// it, "keep theirs" or "use mine" would be a choice between two names.
+fn inner_changes(
+    lang: Lang,
+    base: Option<&Value>,
+    theirs: Option<&Value>,
+) -> Option<Vec<ChangeRow>> {
+    let (Some(b @ Value::Object(_)), Some(t @ Value::Object(_))) = (base, theirs) else {
+        return None;
+    };
+    Some(change_rows(lang, b, t, &mobiplan_core::merge::diff(b, t)))
 }
 
 /// A delete, a restore or another action from a page (`message` says which) that met a change made since the page was shown:
