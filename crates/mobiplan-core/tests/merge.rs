@@ -64,7 +64,7 @@ fn base() -> Value {
     })
 }
 
-fn activity<'a>(doc: &'a mut Value, i: usize) -> Option<&'a mut Value> {
+fn activity(doc: &mut Value, i: usize) -> Option<&mut Value> {
     doc["activities"].as_array_mut()?.get_mut(i)
 }
 
