@@ -1044,10 +1044,17 @@ async fn a_new_user_plans_a_project_and_the_exported_file_has_the_budget_the_pag
     .await;
 }
 
-/// Two tabs on the same activity: the second save is a conflict shown in that tab, the first
-/// tab's title stays stored until the second tab chooses to keep its own.
+/// The value of an input as the page shows it now.
+async fn shown(c: &Client, css: &str) -> String {
+    must(find(c, css).await.prop("value").await, css).unwrap_or_default()
+}
+
+/// Two tabs on the same activity, with the script. A changes the title, B the number of
+/// participants: both kept, and B's form takes A's title. Then both change the number: the
+/// later one sees the field named with both values and chooses — "Keep theirs" once, "Use
+/// mine" once — and nothing else of anyone's is undone.
 #[tokio::test]
-async fn two_tabs_editing_the_same_activity_show_a_conflict_and_keep_my_changes_saves() {
+async fn two_tabs_keep_both_changes_and_choose_per_field_on_a_conflict() {
     with_browsers("story2-two-tabs", &[true], |app, browsers| async move {
         let c = &browsers[0];
         let shots = Shots::new("story2");
@@ -1062,55 +1069,140 @@ async fn two_tabs_editing_the_same_activity_show_a_conflict_and_keep_my_changes_
         must(c.goto(&editor).await, "open the editor in tab B");
         wait_for_text(c, "main h1", "tab B's editor", |t| t == "Digital tools").await;
 
-        // Tab A saves first.
+        // A changes the title; B, on the version before, the number of participants.
         must(c.switch_to_window(tab_a.clone()).await, "to tab A");
         type_text(c, "#title", "Title from tab A").await;
         wait_saved(c, "tab A's autosave").await;
-        assert_eq!(
-            stored_activity(&app, &id, &aid).await["title"],
-            "Title from tab A"
-        );
-
-        // Tab B, still on the version before, edits the same activity: a conflict.
         must(c.switch_to_window(tab_b.clone()).await, "to tab B");
-        type_text(c, "#title", "Title from tab B").await;
-        let notice = wait_for_text(c, ".js-conflict", "the conflict notice in tab B", |t| {
+        type_text(c, "#participants_count", "3").await;
+        wait_saved(c, "tab B's autosave, merged").await;
+        let stored = stored_activity(&app, &id, &aid).await;
+        assert_eq!(stored["title"], "Title from tab A", "A's change is kept");
+        assert_eq!(stored["participants"]["count"], 3, "B's change is kept");
+        assert_eq!(
+            shown(c, "#title").await,
+            "Title from tab A",
+            "B's form shows A's title"
+        );
+        shots.take(c, "tab-b-merged").await;
+
+        // Both change the number: A (one version behind) meets the conflict.
+        must(c.switch_to_window(tab_a.clone()).await, "to tab A");
+        type_text(c, "#participants_count", "4").await;
+        let panel = wait_for_text(c, ".conflict-panel", "the conflict in tab A", |t| {
             !t.is_empty()
         })
         .await;
-        assert!(notice.contains("changed elsewhere"), "{notice}");
-        let (status, class) = save_status(c).await;
+        assert!(panel.contains("Number"), "the field is named: {panel}");
         assert!(
-            class.contains("conflict"),
-            "the status says conflict: {status} ({class})"
+            panel.contains('3') && panel.contains('4'),
+            "both values: {panel}"
         );
         assert_eq!(
-            stored_activity(&app, &id, &aid).await["title"],
-            "Title from tab A",
-            "tab A's title is kept"
+            stored_activity(&app, &id, &aid).await["participants"]["count"],
+            3
+        );
+        shots.take(c, "tab-a-conflict").await;
+        click(c, ".conflict-panel input[value=theirs]").await;
+        click(c, ".conflict-panel button[type=submit]").await;
+        wait_saved(c, "tab A keeps theirs").await;
+        assert!(
+            text(c, ".conflict-panel").await.is_none(),
+            "the choice is gone once saved"
         );
         assert_eq!(
-            must(find(c, "#title").await.prop("value").await, "title").as_deref(),
-            Some("Title from tab B"),
-            "B's text stays in B's form"
+            stored_activity(&app, &id, &aid).await["participants"]["count"],
+            3
         );
-        shots.take(c, "tab-b-conflict").await;
+        assert_eq!(
+            shown(c, "#participants_count").await,
+            "3",
+            "A's form shows the kept value"
+        );
 
-        // "Keep my changes" saves B's title over A's, knowingly.
-        let keep = find(c, ".js-conflict button").await;
-        assert_eq!(must(keep.text().await, "button"), "Keep my changes");
-        must(keep.click().await, "Keep my changes");
-        wait_saved(c, "tab B's save after keeping its changes").await;
+        // Again, and now B (behind A's last save) uses its own value.
+        type_text(c, "#participants_count", "5").await;
+        wait_saved(c, "tab A's autosave").await;
+        must(c.switch_to_window(tab_b.clone()).await, "to tab B");
+        type_text(c, "#participants_count", "6").await;
+        wait_for_text(c, ".conflict-panel", "the conflict in tab B", |t| {
+            !t.is_empty()
+        })
+        .await;
+        click(c, ".conflict-panel input[value=mine]").await;
+        click(c, ".conflict-panel button[type=submit]").await;
+        wait_saved(c, "tab B uses its own").await;
+        let stored = stored_activity(&app, &id, &aid).await;
+        assert_eq!(stored["participants"]["count"], 6);
         assert_eq!(
-            stored_activity(&app, &id, &aid).await["title"],
-            "Title from tab B"
+            stored["title"], "Title from tab A",
+            "nothing else was undone"
         );
-        assert!(
-            text(c, ".js-conflict").await.is_none(),
-            "the notice is gone"
-        );
-        shots.take(c, "tab-b-kept").await;
+        shots.take(c, "tab-b-mine").await;
     })
+    .await;
+}
+
+/// The same without the script: the second window's save shows the form again with its
+/// values and the choice for the one field both changed; choosing saves, keeping the other
+/// window's title.
+#[tokio::test]
+async fn two_windows_without_javascript_choose_per_field() {
+    with_browsers(
+        "story2b-no-js",
+        &[false, false],
+        |app, browsers| async move {
+            let (w1, w2) = (&browsers[0], &browsers[1]);
+            let id = app.create_project(APPLICANT, "SCH").await;
+            let aid = app.add_activity(&id, COURSE_FORM).await;
+            let editor = app.url(&format!("/projects/{id}/activities/{aid}"));
+            must(w1.goto(&editor).await, "window 1 opens the editor");
+            must(w2.goto(&editor).await, "window 2 opens the editor");
+
+            type_text(w1, "#title", "Title from window 1").await;
+            type_text(w1, "#participants_count", "7").await;
+            mark_document(w1).await;
+            click(w1, "form[data-autosave] button[type=submit]").await;
+            wait_until("window 1's page after saving", || async {
+                (!same_document(w1).await).then_some(())
+            })
+            .await;
+            wait_for_page(w1, "window 1 saved", |p| p.ends_with(&aid)).await;
+            assert_eq!(
+                stored_activity(&app, &id, &aid).await["participants"]["count"],
+                7
+            );
+
+            type_text(w2, "#participants_count", "8").await;
+            click(w2, "form[data-autosave] button[type=submit]").await;
+            let panel = wait_for_text(w2, ".conflict-panel", "the conflict in window 2", |t| {
+                !t.is_empty()
+            })
+            .await;
+            assert!(panel.contains('7') && panel.contains('8'), "{panel}");
+            assert_eq!(
+                shown(w2, "#participants_count").await,
+                "8",
+                "window 2 keeps its value"
+            );
+            assert_eq!(
+                stored_activity(&app, &id, &aid).await["participants"]["count"],
+                7
+            );
+            click(w2, ".conflict-panel input[value=mine]").await;
+            mark_document(w2).await;
+            click(w2, ".conflict-panel button[type=submit]").await;
+            wait_until("window 2's page after choosing", || async {
+                (!same_document(w2).await).then_some(())
+            })
+            .await;
+            wait_for_page(w2, "saved after choosing", |p| p.ends_with(&aid)).await;
+            assert!(text(w2, ".conflict-panel").await.is_none());
+            let stored = stored_activity(&app, &id, &aid).await;
+            assert_eq!(stored["participants"]["count"], 8);
+            assert_eq!(stored["title"], "Title from window 1");
+        },
+    )
     .await;
 }
 
