@@ -185,10 +185,32 @@ pub mod html_form {
         }
     }
 
-    /// The fields of the form whose `action` is `action`, as the browser would submit them
-    /// (without any button): checked boxes only, a select's chosen option (or its first),
-    /// text areas' text. `None` when the page has no such form.
-    pub fn fields(html: &str, action: &str) -> Option<FormData> {
+    /// One control of a form: a text-like input, a select or a text area (`checkable`
+    /// false: its `value` is submitted), or a checkbox or radio button (submitted with its
+    /// `value` only when `checked`).
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Control {
+        pub name: String,
+        pub value: String,
+        pub checkable: bool,
+        pub checked: bool,
+    }
+
+    impl Control {
+        /// Which control this is, across renderings of the same form for other versions: a
+        /// checkbox by its name and value, another control by its name (and its place among
+        /// controls of that name).
+        fn same(&self, other: &Control) -> bool {
+            self.name == other.name
+                && self.checkable == other.checkable
+                && (!self.checkable || self.value == other.value)
+        }
+    }
+
+    /// The controls of the form whose `action` is `action`, in order (buttons left out); a
+    /// select's value is its chosen option (or its first). `None` when the page has no such
+    /// form.
+    pub fn controls(html: &str, action: &str) -> Option<Vec<Control>> {
         let mut pos = 0;
         let body = loop {
             let at = pos + html[pos..].find("<form")?;
@@ -201,6 +223,12 @@ pub mod html_form {
         };
         let mut out = Vec::new();
         let mut select: Option<(String, Option<String>, bool)> = None; // name, first, chosen
+        let plain = |name: &str, value: String| Control {
+            name: name.to_owned(),
+            value,
+            checkable: false,
+            checked: false,
+        };
         let mut pos = 0;
         while let Some(off) = body[pos..].find('<') {
             let at = pos + off;
@@ -209,7 +237,7 @@ pub mod html_form {
                     && !chosen
                     && let Some(v) = first
                 {
-                    out.push((name, v));
+                    out.push(plain(&name, v));
                 }
                 pos = at + 1;
                 continue;
@@ -227,17 +255,13 @@ pub mod html_form {
                     let kind = tag.attr("type").unwrap_or("text").to_ascii_lowercase();
                     match kind.as_str() {
                         "submit" | "button" | "reset" | "image" | "file" => {}
-                        "checkbox" | "radio" => {
-                            if tag.has("checked") {
-                                out.push((
-                                    name.to_owned(),
-                                    tag.attr("value").unwrap_or("on").to_owned(),
-                                ));
-                            }
-                        }
-                        _ => {
-                            out.push((name.to_owned(), tag.attr("value").unwrap_or("").to_owned()))
-                        }
+                        "checkbox" | "radio" => out.push(Control {
+                            name: name.to_owned(),
+                            value: tag.attr("value").unwrap_or("on").to_owned(),
+                            checkable: true,
+                            checked: tag.has("checked"),
+                        }),
+                        _ => out.push(plain(name, tag.attr("value").unwrap_or("").to_owned())),
                     }
                 }
                 "select" => {
@@ -260,7 +284,7 @@ pub mod html_form {
                         }
                         if tag.has("selected") && !*chosen {
                             *chosen = true;
-                            out.push((name.clone(), value));
+                            out.push(plain(name, value));
                         }
                     }
                 }
@@ -272,14 +296,57 @@ pub mod html_form {
                         let text = &body[pos..end];
                         // Browsers drop one newline right after the start tag.
                         let text = text.strip_prefix('\n').unwrap_or(text);
-                        out.push((name.to_owned(), unescape(text)));
+                        out.push(plain(name, unescape(text)));
                     }
                     pos = end;
                 }
                 _ => {}
             }
         }
-        Some(FormData(out))
+        Some(out)
+    }
+
+    /// What a browser submits for these controls.
+    pub fn submitted(controls: &[Control]) -> FormData {
+        FormData(
+            controls
+                .iter()
+                .filter(|c| !c.checkable || c.checked)
+                .map(|c| (c.name.clone(), c.value.clone()))
+                .collect(),
+        )
+    }
+
+    /// The fields of the form whose `action` is `action`, as the browser would submit them
+    /// (without any button). `None` when the page has no such form.
+    pub fn fields(html: &str, action: &str) -> Option<FormData> {
+        controls(html, action).map(|c| submitted(&c))
+    }
+
+    /// The form a person has, shown with the values of a newer version: the controls of their
+    /// page (`theirs`, rendered when the page was loaded) each with its state in `now` (the
+    /// same form rendered for the newer version), or as loaded where `now` no longer has it.
+    /// Controls only `now` has (a row or a checkbox for something added meanwhile) are not in
+    /// the person's form, so they cannot be changes of theirs.
+    pub fn on_structure(theirs: &[Control], now: &[Control]) -> Vec<Control> {
+        let mut used = vec![false; now.len()];
+        theirs
+            .iter()
+            .map(|c| {
+                let found = now
+                    .iter()
+                    .enumerate()
+                    .find(|(i, n)| !used[*i] && c.same(n))
+                    .map(|(i, n)| (i, n.clone()));
+                match found {
+                    Some((i, n)) => {
+                        used[i] = true;
+                        n
+                    }
+                    None => c.clone(),
+                }
+            })
+            .collect()
     }
 
     /// `html` with `insert` placed first inside the form whose `action` is `action` (the page
@@ -339,6 +406,33 @@ line 1
                 ]
             );
             assert!(fields(page, "/none").is_none());
+        }
+
+        #[test]
+        fn a_form_loaded_earlier_takes_newer_values_but_keeps_its_own_controls() {
+            let loaded = r#"<form action="/a"><input name="title" value="Old">
+<input type="checkbox" name="names" value="anna" checked><input type="checkbox" name="names" value="juris">
+<input name="person_1_id" value="juris"></form>"#;
+            // Meanwhile: a new title, juris named, a new checkbox (zane, named too), juris's row gone.
+            let newer = r#"<form action="/a"><input name="title" value="New">
+<input type="checkbox" name="names" value="anna" checked><input type="checkbox" name="names" value="juris" checked>
+<input type="checkbox" name="names" value="zane" checked></form>"#;
+            let merged = on_structure(
+                &controls(loaded, "/a").unwrap(),
+                &controls(newer, "/a").unwrap(),
+            );
+            let f = submitted(&merged);
+            let pairs: Vec<(&str, &str)> =
+                f.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(
+                pairs,
+                [
+                    ("title", "New"),
+                    ("names", "anna"),
+                    ("names", "juris"),
+                    ("person_1_id", "juris")
+                ]
+            );
         }
 
         #[test]
@@ -716,38 +810,51 @@ pub fn read_new_project(form: &FormData) -> (ProjectFile, Vec<FieldError>) {
     (doc, errors)
 }
 
-/// The people section: existing rows by index, plus blank rows for new people.
+/// The people section: a row per person named by their id (`person_anna_name`, in the order
+/// of the hidden `person_anna_id` fields), then blank rows for new people (`new_0_name`…).
 pub fn read_people(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
     let mut r = Reader::new(form);
+    let mut rows: Vec<(String, Option<String>)> = form
+        .0
+        .iter()
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("person_")?.strip_suffix("_id")?;
+            (id == v.trim()).then(|| (format!("person_{id}"), Some(id.to_owned())))
+        })
+        .collect();
+    rows.extend((0..200).map(|k| (format!("new_{k}"), None)));
     let mut people: Vec<Person> = Vec::new();
-    for i in 0..200 {
-        let name = form.get(&format!("person_{i}_name"));
-        let id = form.get(&format!("person_{i}_id"));
+    for (key, id) in rows {
+        let name = form.get(&format!("{key}_name"));
         if name.is_none() && id.is_none() {
             continue;
         }
-        if form.flag(&format!("person_{i}_remove")) {
+        if form.flag(&format!("{key}_remove")) {
             continue;
         }
         // A cleared name is an error; the person keeps their row (never saved like this) so
-        // the page shows the error on that person, not on whoever would move up.
+        // the page shows the error on that person.
         let name = name.unwrap_or_else(|| {
-            r.fail(&format!("person_{i}_name"), "web.error.required");
+            r.fail(&format!("{key}_name"), "web.error.required");
             ""
         });
-        let taken: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
-        let id = id.map(str::to_owned).unwrap_or_else(|| slug(name, &taken));
+        let taken: Vec<String> = people
+            .iter()
+            .map(|p| p.id.clone())
+            .chain(doc.people.iter().map(|p| p.id.clone()))
+            .collect();
+        let id = id.unwrap_or_else(|| slug(name, &taken));
         let role = form
-            .get(&format!("person_{i}_role"))
+            .get(&format!("{key}_role"))
             .and_then(role)
             .unwrap_or(Role::Staff);
         people.push(Person {
             id,
             name: name.to_owned(),
             role,
-            fewer_opportunities: form.flag(&format!("person_{i}_fewer")),
-            minor: form.flag(&format!("person_{i}_minor")),
-            vet_graduation: r.date(&format!("person_{i}_graduation")),
+            fewer_opportunities: form.flag(&format!("{key}_fewer")),
+            minor: form.flag(&format!("{key}_minor")),
+            vet_graduation: r.date(&format!("{key}_graduation")),
         });
     }
     doc.people = people;
@@ -1072,16 +1179,21 @@ mod tests {
         assert_eq!(doc.applicant.earlier_grants[1].call_year, 2024);
 
         let f = form(&[
-            ("person_0_id", "anna"),
-            ("person_0_name", ""),
-            ("person_1_id", "juris"),
-            ("person_1_name", "Juris"),
+            ("person_anna_id", "anna"),
+            ("person_anna_name", ""),
+            ("person_juris_id", "juris"),
+            ("person_juris_name", "Juris"),
+            ("new_0_name", "Līga Bērziņa"),
         ]);
         let mut doc = read_new_project(&form(&[])).0;
         let errors = read_people(&f, &mut doc);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].name, "person_0_name");
+        assert_eq!(errors[0].name, "person_anna_name");
         let ids: Vec<&str> = doc.people.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(ids, ["anna", "juris"], "Juris stays in the second row");
+        assert_eq!(
+            ids,
+            ["anna", "juris", "liga-berzina"],
+            "Juris stays in the second row"
+        );
     }
 }

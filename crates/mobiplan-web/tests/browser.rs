@@ -1273,8 +1273,8 @@ async fn fields_are_labelled_errors_are_summarised_and_forms_work_without_javasc
             let group = app.add_activity(&id, GROUP_EXCHANGE_FORM).await;
             let people_form = [
                 ("version".to_owned(), app.version(&id).await.to_string()),
-                ("person_0_name".to_owned(), "Anna Bērziņa".to_owned()),
-                ("person_0_role".to_owned(), "staff".to_owned()),
+                ("new_0_name".to_owned(), "Anna Bērziņa".to_owned()),
+                ("new_0_role".to_owned(), "staff".to_owned()),
             ];
             let res = app
                 .post_form(&format!("/projects/{id}/people"), &people_form)

@@ -664,3 +664,76 @@ async fn history_shows_field_changes() {
         assert!(page.contains("Project › Title"), "the field in words");
     }
 }
+
+/// A form loaded before others added to the project (a person, a participant named on the
+/// activity) goes on autosaving after its saves merged those additions: what its page never
+/// showed is never removed, and rows are people, not positions.
+#[tokio::test]
+async fn a_form_loaded_before_others_added_removes_nothing() {
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let people = format!("/projects/{id}/people");
+        let course = format!("/projects/{id}/activities/course-valencia");
+        // W2 opens both pages.
+        let mut w2_people = page_form(&app, &people, &people).await;
+        let mut w2_course = page_form(&app, &course, &course).await;
+        // W1 adds Zane and names her on the course.
+        let mut w1 = page_form(&app, &people, &people).await;
+        set(&mut w1, "new_0_name", "Zane Kalniņa");
+        assert_eq!(app.post_form(&people, &w1).await.status(), 303);
+        let mut w1 = page_form(&app, &course, &course).await;
+        w1.push(("participants_names".into(), "zane-kalnina".into()));
+        assert_eq!(app.post_form(&course, &w1).await.status(), 303);
+        let names = |d: &Value| d["activities"][0]["participants"]["names"].clone();
+        assert!(
+            names(&app.document(&id).await)
+                .as_array()
+                .unwrap()
+                .contains(&json!("zane-kalnina"))
+        );
+
+        // W2's course form, without a box for Zane, autosaves twice.
+        for title in ["W2 title one", "W2 title two"] {
+            set(&mut w2_course, "title", title);
+            let (status, j) = post_json(&app, &course, &w2_course).await;
+            assert_eq!(status, 200, "{j}");
+            set(&mut w2_course, "version", &j["version"].to_string());
+            let doc = app.document(&id).await;
+            assert_eq!(doc["activities"][0]["title"], title);
+            assert!(
+                names(&doc)
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!("zane-kalnina")),
+                "Zane stays named: {}",
+                names(&doc)
+            );
+        }
+        // W2's people form, loaded before Zane, adds Pēteris in its first blank row, then
+        // renames Anna: Zane stays.
+        set(&mut w2_people, "new_0_name", "Pēteris Ozols");
+        let (status, j) = post_json(&app, &people, &w2_people).await;
+        assert_eq!(status, 200, "{j}");
+        set(&mut w2_people, "version", &j["version"].to_string());
+        set(&mut w2_people, "person_anna_name", "Anna B.");
+        let (status, _) = post_json(&app, &people, &w2_people).await;
+        assert_eq!(status, 200);
+        let doc = app.document(&id).await;
+        let ids: Vec<&str> = doc["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"zane-kalnina"), "{ids:?}");
+        assert!(ids.contains(&"peteris-ozols"), "{ids:?}");
+        let anna = doc["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "anna")
+            .unwrap();
+        assert_eq!(anna["name"], "Anna B.");
+    }
+}

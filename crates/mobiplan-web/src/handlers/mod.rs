@@ -150,6 +150,9 @@ impl From<WebError> for SaveError {
 pub const CHOICE_PREFIX: &str = "_choice.";
 /// The version a person saw the conflicting values in.
 pub const SEEN_VERSION: &str = "_theirs_version";
+/// The version a form's page was rendered from: its controls (rows, checkboxes) are that
+/// version's, while `version` moves on with each autosave.
+pub const PAGE_VERSION: &str = "_page_version";
 
 /// The choices a person made on a conflict, and the version they saw it in.
 #[derive(Default)]

@@ -245,9 +245,36 @@ pub async fn save_form(
                 }),
         }
     };
-    let mine = match shown_fields(&base, version)
-        .and_then(|s| super::form_change(&base, form, &read, s.as_ref()))
-    {
+    // After autosaves merged others' changes, the person's form still has the controls of
+    // the page they loaded (no row for a person added meanwhile): their changes are taken
+    // against the base as that form would show it.
+    let page_version = form
+        .get(super::PAGE_VERSION)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v != version);
+    let loaded = match (shown, page_version) {
+        (Some(_), Some(pv)) => match state.store.project_version(id, pv).await {
+            Ok(doc) => Some((doc, pv)),
+            Err(mobiplan_store::StoreError::NotFound) => None,
+            Err(e) => return fail(e.into()),
+        },
+        _ => None,
+    };
+    let as_shown = match (shown, &loaded) {
+        (Some(render), Some((doc, pv))) => {
+            let controls = |d: &ProjectFile, v: i64| {
+                forms::html_form::controls(&render(d, v).into_string(), &place.action)
+            };
+            match (controls(doc, *pv), controls(&base, version)) {
+                (Some(theirs), Some(now)) => Ok(Some(forms::html_form::submitted(
+                    &forms::html_form::on_structure(&theirs, &now),
+                ))),
+                _ => shown_fields(&base, version),
+            }
+        }
+        _ => shown_fields(&base, version),
+    };
+    let mine = match as_shown.and_then(|s| super::form_change(&base, form, &read, s.as_ref())) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };

@@ -1,5 +1,6 @@
 //! The activity editor: one form per activity, showing only the fields its kind needs.
 
+use crate::handlers::PAGE_VERSION;
 use maud::{Markup, html};
 use mobiplan_core::project::RealCostKind;
 use mobiplan_core::project::file::{Activity, Means, ProjectFile, QualityArea, Venue};
@@ -133,6 +134,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                 form method="post" action=(v.action) data-autosave[a.is_some() && v.eval.is_some()] novalidate {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(v.version);
+                    input type="hidden" name=(PAGE_VERSION) value=(v.version);
                     input type="hidden" name="kind" value=(kind.id());
                     (input(Input { name: "title", label: t(lang, "web.label.activity_title"), value: a.and_then(|a| a.title.clone()).unwrap_or_default(), kind: "text", hint: None, attrs: "" }, &e))
                     fieldset {

@@ -1,6 +1,7 @@
 //! Pages: projects list, new project, project task list, details, people, visits, budget,
 //! checks, rate profiles.
 
+use crate::handlers::PAGE_VERSION;
 use maud::{Markup, html};
 use mobiplan_core::Rulebook;
 use mobiplan_core::project::file::{Organisation, Participants, PreparatoryVisit, ProjectFile};
@@ -26,7 +27,17 @@ pub fn label_of(lang: Lang, name: &str) -> String {
     if mobiplan_i18n::has(&key) {
         return t(lang, &key);
     }
-    // Row fields (`person_3_name`) use the label of their column.
+    // People's rows (`person_anna_name`, `new_0_name`) use the label of their column.
+    for col in ["name", "role", "fewer", "minor", "graduation"] {
+        let key = format!("web.label.person_{col}");
+        if let Some(row) = name
+            .strip_suffix(&format!("_{col}"))
+            .and_then(|r| r.strip_prefix("person_").or_else(|| r.strip_prefix("new_")))
+        {
+            return format!("{} ({row})", t(lang, &key));
+        }
+    }
+    // Other row fields (`acc_3_days`) use the label of their column and the row's number.
     let parts: Vec<&str> = name.split('_').collect();
     if parts.len() >= 3 && parts[1].parse::<usize>().is_ok() {
         let col = format!("web.label.{}_{}", parts[0], parts[2..].join("_"));
@@ -175,7 +186,7 @@ pub fn details_form(
         fieldset.plain disabled[ro] {
         form method="post" action=(action) data-autosave[version.is_some()] novalidate {
             (crate::views::accounts::csrf_field())
-            @if let Some(v) = version { input type="hidden" name="version" value=(v); } @else { (crate::views::accounts::org_choice(lang)) }
+            @if let Some(v) = version { input type="hidden" name="version" value=(v); input type="hidden" name=(PAGE_VERSION) value=(v); } @else { (crate::views::accounts::org_choice(lang)) }
             fieldset {
                 legend { (t(lang, "web.section.project")) }
                 (text_input("title", t(lang, "web.label.title"), p.map(|p| p.title.clone()).unwrap_or_default(), &e))
@@ -415,6 +426,7 @@ pub fn people_form(
         form method="post" action={"/projects/" (project_id) "/people"} data-autosave novalidate {
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(version);
+            input type="hidden" name=(PAGE_VERSION) value=(version);
             table.rows {
                 thead { tr {
                     th { (t(lang, "web.label.person_name")) }
@@ -425,19 +437,21 @@ pub fn people_form(
                     th { (t(lang, "web.remove")) }
                 } }
                 tbody {
-                    @for i in 0..(doc.people.len() + 3) {
-                        @let p = doc.people.get(i);
+                    // Rows are named by the person's id (`person_anna_name`), blank rows for
+                    // new people `new_0_name`…: a row means the same person in every version,
+                    // so edits merge by person, never by position.
+                    @for (key, p) in doc.people.iter().map(|p| (format!("person_{}", p.id), Some(p))).chain((0..3).map(|k| (format!("new_{k}"), None))) {
                         tr {
-                            (cell(&format!("person_{i}_name"), "text", t(lang, "web.label.person_name"), p.map(|p| p.name.clone()).unwrap_or_default(), &e))
+                            (cell(&format!("{key}_name"), "text", t(lang, "web.label.person_name"), p.map(|p| p.name.clone()).unwrap_or_default(), &e))
                             td {
-                                @if let Some(p) = p { input type="hidden" name={"person_" (i) "_id"} value=(p.id); }
-                                select name={"person_" (i) "_role"} aria-label=(t(lang, "web.label.person_role")) {
+                                @if let Some(p) = p { input type="hidden" name={(key) "_id"} value=(p.id); }
+                                select name={(key) "_role"} aria-label=(t(lang, "web.label.person_role")) {
                                 @for r in roles { option value=(r.as_str()) selected[p.is_some_and(|p| p.role == r)] { (t(lang, &format!("role.{}", r.as_str()))) } }
                             } }
-                            td { input type="checkbox" name={"person_" (i) "_fewer"} value="1" aria-label=(t(lang, "web.label.person_fewer")) checked[p.is_some_and(|p| p.fewer_opportunities)]; }
-                            td { input type="checkbox" name={"person_" (i) "_minor"} value="1" aria-label=(t(lang, "web.label.person_minor")) checked[p.is_some_and(|p| p.minor)]; }
-                            (cell(&format!("person_{i}_graduation"), "date", t(lang, "web.label.person_graduation"), p.and_then(|p| p.vet_graduation).map(|d| d.to_string()).unwrap_or_default(), &e))
-                            td { @if p.is_some() { input type="checkbox" name={"person_" (i) "_remove"} value="1" aria-label=(t(lang, "web.remove")); } }
+                            td { input type="checkbox" name={(key) "_fewer"} value="1" aria-label=(t(lang, "web.label.person_fewer")) checked[p.is_some_and(|p| p.fewer_opportunities)]; }
+                            td { input type="checkbox" name={(key) "_minor"} value="1" aria-label=(t(lang, "web.label.person_minor")) checked[p.is_some_and(|p| p.minor)]; }
+                            (cell(&format!("{key}_graduation"), "date", t(lang, "web.label.person_graduation"), p.and_then(|p| p.vet_graduation).map(|d| d.to_string()).unwrap_or_default(), &e))
+                            td { @if p.is_some() { input type="checkbox" name={(key) "_remove"} value="1" aria-label=(t(lang, "web.remove")); } }
                         }
                     }
                 }
@@ -542,6 +556,7 @@ pub fn visit_form(
                 form method="post" action=(action) data-autosave[visit.is_some()] novalidate {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(version);
+                    input type="hidden" name=(PAGE_VERSION) value=(version);
                     (select("prepares", t(lang, "web.label.prepares"), &options, visit.map(|v| v.prepares.as_str()).unwrap_or(""), &e))
                     div.pair {
                         (input(Input { name: "start", label: t(lang, "web.label.start"), value: visit.map(|v| v.start.to_string()).unwrap_or_default(), kind: "date", hint: None, attrs: "" }, &e))
