@@ -205,8 +205,11 @@ async fn writer(client: reqwest::Client, url: String, mut doc: ProjectFile, s: A
                 s.conflicts.fetch_add(1, Ordering::SeqCst);
                 match res.json::<Value>().await {
                     Ok(body) => {
-                        let current = body["error"]["current_version"]
+                        // A merge conflict is a problem document (`current_version` at
+                        // its top); a base the project never had, the error format.
+                        let current = body["current_version"]
                             .as_i64()
+                            .or_else(|| body["error"]["current_version"].as_i64())
                             .unwrap_or_else(|| panic!("a conflict names the version: {body}"));
                         s.latest.fetch_max(current, Ordering::SeqCst);
                     }
@@ -278,10 +281,10 @@ async fn crash_while_saving(data_dir: &Path, database_url: Option<&str>) {
     let mut acks = s.acks.lock().unwrap().clone();
     acks.sort_unstable();
     assert!(!acks.is_empty(), "no save was acknowledged in {streamed:?}");
-    assert!(
-        acks.windows(2).all(|w| w[0] < w[1]),
-        "a version was acknowledged twice: {acks:?}"
-    );
+    // Writers on the same base send the same change (the title of the version it makes), so
+    // the merge acknowledges the later ones as already stored, at the same version: one
+    // version may be acknowledged to several writers — each version below must hold it.
+    acks.dedup();
     let highest = *acks.last().unwrap();
     eprintln!(
         "{backend}: {} saves acknowledged in {streamed:.2?} (highest version {highest}), \

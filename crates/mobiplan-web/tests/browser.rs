@@ -1139,6 +1139,46 @@ async fn two_tabs_keep_both_changes_and_choose_per_field_on_a_conflict() {
             "nothing else was undone"
         );
         shots.take(c, "tab-b-mine").await;
+
+        // "Discard my changes and load the saved version", then the kept draft restored: the
+        // draft's changes are merged from the version it was made on, so A's newer changes
+        // to other fields are not undone by it.
+        must(c.switch_to_window(tab_a.clone()).await, "to tab A");
+        type_text(c, "#participants_count", "10").await;
+        wait_saved(c, "tab A's new number").await;
+        type_text(c, "#title", "Title A2").await;
+        wait_saved(c, "tab A's new title").await;
+        must(c.switch_to_window(tab_b.clone()).await, "to tab B");
+        type_text(c, "#title", "Title B2").await;
+        wait_for_text(c, ".conflict-panel", "the title conflict in tab B", |t| {
+            !t.is_empty()
+        })
+        .await;
+        click_link(c, "Discard my changes and load the saved version").await;
+        let restore = wait_until("the kept draft offered after the reload", || async {
+            let buttons = c.find_all(Locator::Css(".notice button")).await.ok()?;
+            for b in buttons {
+                if b.text().await.ok()? == "Restore them" {
+                    return Some(b);
+                }
+            }
+            None
+        })
+        .await;
+        must(restore.click().await, "Restore them");
+        wait_for_text(c, ".conflict-panel", "the title conflict again", |t| {
+            t.contains("Title A2")
+        })
+        .await;
+        click(c, ".conflict-panel input[value=theirs]").await;
+        click(c, ".conflict-panel button[type=submit]").await;
+        wait_saved(c, "tab B after the restored draft").await;
+        let stored = stored_activity(&app, &id, &aid).await;
+        assert_eq!(stored["title"], "Title A2");
+        assert_eq!(
+            stored["participants"]["count"], 10,
+            "the draft did not undo A's number"
+        );
     })
     .await;
 }

@@ -189,12 +189,8 @@ pub async fn activity_save(
 ) -> Response {
     let form = FormData::parse(&body);
     // The activity as the person's page showed it: in the version they started from.
-    let base = match form_version(&form) {
-        Ok(v) => match super::load_base(&state, &id, v).await {
-            Ok((_, base)) => base,
-            Err(super::SaveError::Web(e)) => return error_page(lang, e),
-            Err(super::SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
-        },
+    let base = match super::posted_base(&state, &id, &form).await {
+        Ok((_, _, base)) => base,
         Err(e) => return error_page(lang, e),
     };
     let Some(kind) = base.activities.iter().find(|a| a.id == aid).map(|a| a.kind) else {

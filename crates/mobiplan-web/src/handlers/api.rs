@@ -182,11 +182,7 @@ async fn base_of(
     id: &str,
     version: i64,
 ) -> Result<(mobiplan_store::Stored<ProjectFile>, ProjectFile), WebError> {
-    match super::load_base(state, id, version).await {
-        Ok(x) => Ok(x),
-        Err(super::SaveError::Web(e)) => Err(e),
-        Err(super::SaveError::Conflict(_)) => Err(WebError::Internal("conflict on load".into())),
-    }
+    super::load_base(state, id, version).await
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,6 @@ use mobiplan_core::tracking::file::{ActivityRecord, Implementation, VisitRecord}
 use mobiplan_core::tracking::{self, Document, IllegalTransition, Status};
 use mobiplan_store::Stored;
 
-use super::projects::form_version;
 use super::{
     Conflicted, Resolution, SaveError, error_page, evaluate_stored, html, profile_of, see_other,
 };
@@ -175,12 +174,10 @@ async fn posted(
     body: &[u8],
 ) -> Result<(FormData, i64, Stored<ProjectFile>, ProjectFile), Response> {
     let form = FormData::parse(body);
-    let version = form_version(&form).map_err(|e| error_page(lang, e))?;
-    match super::load_base(state, id, version).await {
-        Ok((current, base)) => Ok((form, version, current, base)),
-        Err(SaveError::Web(e)) => Err(error_page(lang, e)),
-        Err(SaveError::Conflict(_)) => Err(error_page(lang, WebError::NotFound)),
-    }
+    let (version, current, base) = super::posted_base(state, id, &form)
+        .await
+        .map_err(|e| error_page(lang, e))?;
+    Ok((form, version, current, base))
 }
 
 /// The fields of the form posting to `action` as `page` shows them.
@@ -322,6 +319,34 @@ async fn save_record(
     }
 }
 
+/// The answer to a record form: on to `done`, or the form (`page`) again — with its errors,
+/// or with the choice per field after a conflict.
+fn answer(
+    lang: Lang,
+    outcome: Result<Outcome, WebError>,
+    action: &str,
+    done: &str,
+    page: impl Fn(&[FieldError], Option<String>) -> maud::Markup,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Response {
+    let title = t(lang, "tracking.title");
+    match outcome {
+        Err(e) => error_page(lang, e),
+        Ok(Outcome::Saved) => see_other(done),
+        Ok(Outcome::Invalid) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            title,
+            action,
+            page(errors, notice),
+        ),
+        Ok(Outcome::Conflict(c)) => {
+            super::conflict_page(lang, &c, action, title, action, page(&[], None))
+        }
+    }
+}
+
 pub async fn activity_record_edit(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -433,21 +458,15 @@ pub async fn activity_record_save(
         shown,
     )
     .await;
-    let title = t(lang, "tracking.title");
-    match outcome {
-        Err(e) => error_page(lang, e),
-        Ok(Outcome::Saved) => see_other(&format!("{}#activity-{aid}", page_path(&id))),
-        Ok(Outcome::Invalid) => html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang,
-            title,
-            &action,
-            page(&record, &errors, notice),
-        ),
-        Ok(Outcome::Conflict(c)) => {
-            super::conflict_page(lang, &c, &action, title, &action, page(&record, &[], None))
-        }
-    }
+    answer(
+        lang,
+        outcome,
+        &action,
+        &format!("{}#activity-{aid}", page_path(&id)),
+        |errors, notice| page(&record, errors, notice),
+        &errors,
+        notice,
+    )
 }
 
 pub async fn visit_record_edit(
@@ -541,21 +560,15 @@ pub async fn visit_record_save(
         shown,
     )
     .await;
-    let title = t(lang, "tracking.title");
-    match outcome {
-        Err(e) => error_page(lang, e),
-        Ok(Outcome::Saved) => see_other(&format!("{}#visit-{vid}", page_path(&id))),
-        Ok(Outcome::Invalid) => html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang,
-            title,
-            &action,
-            page(&record, &errors, notice),
-        ),
-        Ok(Outcome::Conflict(c)) => {
-            super::conflict_page(lang, &c, &action, title, &action, page(&record, &[], None))
-        }
-    }
+    answer(
+        lang,
+        outcome,
+        &action,
+        &format!("{}#visit-{vid}", page_path(&id)),
+        |errors, notice| page(&record, errors, notice),
+        &errors,
+        notice,
+    )
 }
 
 #[cfg(test)]

@@ -187,7 +187,7 @@ pub async fn load_base(
     state: &AppState,
     id: &str,
     version: i64,
-) -> Result<(Stored<ProjectFile>, ProjectFile), SaveError> {
+) -> Result<(Stored<ProjectFile>, ProjectFile), WebError> {
     let current = state.store.get_project(id).await?;
     if current.version == version {
         let base = current.document.clone();
@@ -197,11 +197,22 @@ pub async fn load_base(
         Ok(base) => Ok((current, base)),
         // A version this project never had: the writer's copy is not of this project's
         // history, so nothing can be merged; they have to start from the current one.
-        Err(StoreError::NotFound) => Err(SaveError::Web(WebError::Conflict {
+        Err(StoreError::NotFound) => Err(WebError::Conflict {
             current_version: current.version,
-        })),
+        }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The version a posted form starts from (its `version` field) and the project in it.
+pub async fn posted_base(
+    state: &AppState,
+    id: &str,
+    form: &FormData,
+) -> Result<(i64, Stored<ProjectFile>, ProjectFile), WebError> {
+    let version = projects::form_version(form)?;
+    let (current, base) = load_base(state, id, version).await?;
+    Ok((version, current, base))
 }
 
 /// What a form changes: the form read onto `base`, minus what the same form *as shown* for

@@ -216,8 +216,7 @@ pub async fn save_form(
     };
     let base = match super::load_base(state, id, version).await {
         Ok((_, base)) => base,
-        Err(SaveError::Web(e)) => return fail(e),
-        Err(SaveError::Conflict(_)) => return fail(WebError::Internal("conflict on load".into())),
+        Err(e) => return fail(e),
     };
     // Field errors first: nothing is saved from a form that does not read.
     let mut preview = base.clone();
@@ -601,8 +600,7 @@ pub async fn project_delete(
     };
     let (current, base) = match super::load_base(&state, &id, version).await {
         Ok(x) => x,
-        Err(SaveError::Web(e)) => return error_page(lang, e),
-        Err(SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
+        Err(e) => return error_page(lang, e),
     };
     if current.version != version {
         let old = serde_json::to_value(&base).unwrap_or_default();

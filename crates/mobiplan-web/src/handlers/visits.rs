@@ -149,12 +149,8 @@ pub async fn visit_save(
 ) -> Response {
     let form = FormData::parse(&body);
     // The visit as the person's page showed it: in the version they started from.
-    let base = match form_version(&form) {
-        Ok(v) => match super::load_base(&state, &id, v).await {
-            Ok((_, base)) => base,
-            Err(super::SaveError::Web(e)) => return error_page(lang, e),
-            Err(super::SaveError::Conflict(_)) => return error_page(lang, WebError::NotFound),
-        },
+    let base = match super::posted_base(&state, &id, &form).await {
+        Ok((_, _, base)) => base,
         Err(e) => return error_page(lang, e),
     };
     if !base.preparatory_visits.iter().any(|v| v.id == vid) {
