@@ -309,15 +309,30 @@ fn broken(id: &str, version: i64, why: impl std::fmt::Display) -> StoreError {
 /// rows do not make a whole chain (no full row first, a version missing, a change list that
 /// does not apply).
 pub(crate) fn replay(id: &str, version: i64, rows: &[ChainRow]) -> Result<Value> {
-    let Some((last, _, _)) = rows.last() else {
-        return Err(StoreError::NotFound);
-    };
-    if *last != version {
-        return Err(StoreError::NotFound);
-    }
+    let mut docs = replay_many(id, &[version], rows)?;
+    docs.pop().ok_or(StoreError::NotFound)
+}
+
+/// The rows from the newest full row at or below version `$2` up to version `$3`, in order of
+/// version: enough to rebuild every version from `$2` to `$3` in one pass. `$1` project.
+pub(crate) const CHAINS: &str = "
+    SELECT version, stored_as, document FROM project_versions
+    WHERE project_id = $1 AND version <= $3
+      AND version >= (SELECT COALESCE(MAX(version), 0) FROM project_versions
+                      WHERE project_id = $1 AND version <= $2 AND stored_as = 'full')
+    ORDER BY version";
+
+/// [`replay`] for the versions `wanted` (ascending, without repeats) in one pass over `rows`
+/// (which start at a full row at or below the first of them): their documents, in that order.
+pub(crate) fn replay_many(id: &str, wanted: &[i64], rows: &[ChainRow]) -> Result<Vec<Value>> {
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut next = wanted.iter().copied().peekable();
     let mut doc: Option<Value> = None;
-    let mut expected = rows[0].0;
+    let mut expected = rows.first().map_or(0, |r| r.0);
     for (v, stored_as, text) in rows {
+        if next.peek().is_none() {
+            break;
+        }
         if *v != expected {
             return Err(broken(id, *v, format!("version {expected} is missing")));
         }
@@ -332,8 +347,16 @@ pub(crate) fn replay(id: &str, version: i64, rows: &[ChainRow]) -> Result<Value>
             }
             (other, _) => return Err(broken(id, *v, format!("unknown storage '{other}'"))),
         }
+        if next.peek() == Some(v) {
+            next.next();
+            out.push(doc.clone().ok_or_else(|| broken(id, *v, "no rows"))?);
+        }
     }
-    doc.ok_or_else(|| broken(id, version, "no rows"))
+    // A wanted version past the last row, or between rows that were skipped, does not exist.
+    if next.peek().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(out)
 }
 
 /// How a new version is stored: `None` whole (a snapshot position, or when the change list

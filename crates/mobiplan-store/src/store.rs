@@ -527,6 +527,49 @@ impl Store {
         })
     }
 
+    /// The documents of several versions of the project, in the order of `versions`, read in
+    /// one query and one replay of the stored changes — for pages that show many versions (the
+    /// history compares each entry with the one before), where [`Store::project_version`] per
+    /// version would replay up to 31 changes each time. [`StoreError::NotFound`] if any of them
+    /// does not exist; [`StoreError::Corrupt`] as for [`Store::project_version`].
+    pub async fn project_versions_documents(
+        &self,
+        id: &str,
+        versions: &[i64],
+    ) -> Result<Vec<ProjectFile>> {
+        let mut wanted = versions.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let (Some(&first), Some(&last)) = (wanted.first(), wanted.last()) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<history::ChainRow> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(history::CHAINS)
+                .bind(id)
+                .bind(first)
+                .bind(last)
+                .fetch_all(pool)
+                .await?
+        });
+        let values = history::replay_many(id, &wanted, &rows)?;
+        let mut docs = Vec::with_capacity(wanted.len());
+        for (v, value) in wanted.iter().zip(values) {
+            docs.push(serde_json::from_value::<ProjectFile>(value).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "the stored project {id} (version {v}) does not read as a project document: {e}"
+                ))
+            })?);
+        }
+        versions
+            .iter()
+            .map(|v| {
+                // Every asked version is in `wanted`, which `docs` follows.
+                let i = wanted.binary_search(v).map_err(|_| StoreError::NotFound)?;
+                docs.get(i).cloned().ok_or(StoreError::NotFound)
+            })
+            .collect()
+    }
+
     /// The bytes the project's stored versions take (the text of `project_versions.document`:
     /// full copies and changes), to see what the history costs. 0 for a project that does not
     /// exist.
@@ -820,6 +863,7 @@ fn _futures_are_send(store: &Store, doc: &ProjectFile) {
     send(store.save_project("x", doc, 1));
     send(store.save_project_as("x", doc, 1, None, SaveKind::Autosave));
     send(store.project_history_bytes("x"));
+    send(store.project_versions_documents("x", &[1]));
     send(store.delete_project("x"));
     send(store.project_version("x", 1));
     send(store.list_project_versions("x"));

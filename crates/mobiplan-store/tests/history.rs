@@ -275,6 +275,29 @@ mod cases {
                 store.project_version(&id, saved.len() as i64 + 1).await,
                 Err(StoreError::NotFound)
             ));
+            // All of them in one read, and a few in any order (repeats included).
+            let all: Vec<i64> = (1..=saved.len() as i64).collect();
+            assert_eq!(
+                store.project_versions_documents(&id, &all).await.unwrap(),
+                saved
+            );
+            let last = saved.len() as i64;
+            let some = [last, 2, last / 2, 2];
+            let docs = store.project_versions_documents(&id, &some).await.unwrap();
+            for (v, doc) in some.iter().zip(&docs) {
+                assert_eq!(doc, &saved[*v as usize - 1], "version {v}");
+            }
+            assert!(
+                store
+                    .project_versions_documents(&id, &[])
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert!(matches!(
+                store.project_versions_documents(&id, &[1, last + 1]).await,
+                Err(StoreError::NotFound)
+            ));
         }
     }
 
