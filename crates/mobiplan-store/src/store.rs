@@ -436,11 +436,16 @@ impl Store {
                     updated_at,
                 }))?);
             }
-            // The change against the stored current document. One that no longer reads as
-            // JSON cannot be diffed against: the new version is then kept whole.
-            let delta = match serde_json::from_str(&old_text) {
-                Ok(old) => history::delta_text(version, &old, &new_value, json.len())?,
-                Err(_) => None,
+            // The change against the stored current document (not even parsed at a snapshot
+            // position). One that no longer reads as JSON cannot be diffed against: the new
+            // version is then kept whole.
+            let delta = if history::is_snapshot_position(version) {
+                None
+            } else {
+                match serde_json::from_str(&old_text) {
+                    Ok(old) => history::delta_text(version, &old, &new_value, json.len())?,
+                    Err(_) => None,
+                }
             };
             let previous = Previous {
                 kind: pkind,
