@@ -239,11 +239,6 @@ impl Store {
         self
     }
 
-    /// When autosaves fold into one history entry.
-    pub fn autosave_folding(&self) -> AutosaveFolding {
-        self.folding
-    }
-
     /// Closes every connection (waiting for operations in progress). Operations after this
     /// fail with [`StoreError::Database`].
     pub async fn close(&self) {
