@@ -159,7 +159,11 @@ pub struct ProjectGrant {
 /// One saved version in a project's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
+    /// The newest version of the entry: the state it shows.
     pub version: i64,
+    /// The first version of the entry: smaller than `version` when autosaves of one person
+    /// were folded into it (every version between is stored and readable too).
+    pub first_version: i64,
     pub saved_at: DateTime<Utc>,
     /// Who saved it (`None`: before accounts, a command-line tool, or a deleted user).
     pub saved_by: Option<User>,
@@ -766,10 +770,13 @@ impl Store {
         })
     }
 
-    /// The project's saved versions with who saved them, the newest first.
-    /// [`StoreError::NotFound`] if the project does not exist.
+    /// The project's history entries with who saved them, the newest first: one per saved
+    /// version, except that autosaves folded together (see [`crate::SaveKind::Autosave`]) are
+    /// one entry, shown as its newest version. [`StoreError::NotFound`] if the project does not
+    /// exist.
     pub async fn project_history(&self, project_id: &str) -> Result<Vec<HistoryEntry>> {
         type Row = (
+            i64,
             i64,
             DateTime<Utc>,
             Option<String>,
@@ -777,11 +784,17 @@ impl Store {
             Option<String>,
             Option<String>,
         );
+        // A version ends its entry unless the next version folds into it (`burst` set).
         let rows: Vec<Row> = dispatch!(&self.backend, pool => {
             sqlx::query_as(
-                "SELECT v.version, v.saved_at, v.rate_profile_id, u.id, u.email, u.name
+                "SELECT v.version, COALESCE(v.burst, v.version), v.saved_at, v.rate_profile_id,
+                        u.id, u.email, u.name
                  FROM project_versions v LEFT JOIN users u ON u.id = v.saved_by
-                 WHERE v.project_id = $1 ORDER BY v.version DESC",
+                 WHERE v.project_id = $1
+                   AND NOT EXISTS (SELECT 1 FROM project_versions n
+                                   WHERE n.project_id = v.project_id AND n.version = v.version + 1
+                                     AND n.burst IS NOT NULL)
+                 ORDER BY v.version DESC",
             )
             .bind(project_id).fetch_all(pool).await?
         });
@@ -791,14 +804,17 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(version, saved_at, rate_profile_id, uid, email, name)| HistoryEntry {
-                    version,
-                    saved_at,
-                    rate_profile_id,
-                    saved_by: match (uid, email, name) {
-                        (Some(id), Some(email), Some(name)) => Some(User { id, email, name }),
-                        _ => None,
-                    },
+                |(version, first_version, saved_at, rate_profile_id, uid, email, name)| {
+                    HistoryEntry {
+                        version,
+                        first_version,
+                        saved_at,
+                        rate_profile_id,
+                        saved_by: match (uid, email, name) {
+                            (Some(id), Some(email), Some(name)) => Some(User { id, email, name }),
+                            _ => None,
+                        },
+                    }
                 },
             )
             .collect())

@@ -6,8 +6,13 @@
 //!
 //! - A project is stored as the JSON text of its [`ProjectFile`], with its title, field and call
 //!   year copied into columns for listing. Every save creates a new **version** (1, 2, 3 …) and
-//!   every version is kept in `project_versions`, so that a conflict can be shown and history
-//!   restored.
+//!   every version is kept in `project_versions`, so that a conflict can be shown, a change
+//!   merged onto its base and history restored. A version is stored as the **change** against
+//!   the previous one, with a full copy every 32 versions (`history.rs`), so the history grows
+//!   with the edits, not with the document; [`Store::project_version`] rebuilds any version.
+//! - A save says whether it is an **autosave** ([`SaveKind`]): consecutive autosaves of one
+//!   person within an [`AutosaveFolding`] window are one entry of [`Store::project_history`]
+//!   (every version in it is still stored and readable); every other save is its own entry.
 //! - Writes are **versioned**: [`Store::save_project`] succeeds only if the stored version is the
 //!   one the caller started from; otherwise it returns [`StoreError::Conflict`] with the current
 //!   version and document and changes nothing. Nothing is ever overwritten silently.
@@ -25,7 +30,11 @@
 //!                   created_at, updated_at,
 //!                   rate_profile_id → rate_profiles ON DELETE SET NULL)
 //! project_versions (project_id → projects ON DELETE CASCADE, version, document JSON,
-//!                   rate_profile_id, saved_at, saved_by → users; PK (project_id, version))
+//!                   rate_profile_id, saved_at, saved_by → users,
+//!                   stored_as full|delta (document: the whole JSON, or the change list
+//!                   against version − 1), kind explicit|autosave,
+//!                   burst (the first version of the history entry it folds into, or NULL);
+//!                   PK (project_id, version))
 //! organisations    (id PK, name, oid, country, town, created_at)
 //! users            (id PK, email UNIQUE (lower case), name, password_hash, created_at)
 //! memberships      (user_id → users, org_id → organisations, role owner|editor|viewer)
@@ -48,6 +57,7 @@ mod accounts;
 mod backup;
 mod config;
 mod error;
+mod history;
 mod migrations;
 mod scenarios;
 mod store;
@@ -65,6 +75,7 @@ pub use accounts::{
 pub use backup::{restore_sqlite, verify_sqlite_backup};
 pub use config::StoreConfig;
 pub use error::{CurrentDocument, Result, StoreError};
+pub use history::{AutosaveFolding, SaveKind};
 pub use store::Store;
 
 /// A stored document with its identity and version.

@@ -221,6 +221,29 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             CREATE INDEX projects_scenario_of ON projects (scenario_of);
         ",
     },
+    // Versions stored as changes (see `history.rs`): `document` holds the full JSON when
+    // `stored_as = 'full'`, else the change list against the previous version. `kind` and
+    // `burst` fold consecutive autosaves into one history entry. After the columns are added,
+    // the runner converts the existing full copies to changes in the same transaction
+    // (`history::convert_versions`, found by this description).
+    Migration {
+        version: 5,
+        description: crate::history::VERSIONS_AS_CHANGES,
+        sqlite: "
+            ALTER TABLE project_versions ADD COLUMN stored_as TEXT NOT NULL DEFAULT 'full'
+                CHECK (stored_as IN ('full', 'delta'));
+            ALTER TABLE project_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'explicit'
+                CHECK (kind IN ('explicit', 'autosave'));
+            ALTER TABLE project_versions ADD COLUMN burst INTEGER;
+        ",
+        postgres: "
+            ALTER TABLE project_versions ADD COLUMN stored_as TEXT NOT NULL DEFAULT 'full'
+                CHECK (stored_as IN ('full', 'delta'));
+            ALTER TABLE project_versions ADD COLUMN kind TEXT NOT NULL DEFAULT 'explicit'
+                CHECK (kind IN ('explicit', 'autosave'));
+            ALTER TABLE project_versions ADD COLUMN burst BIGINT;
+        ",
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -270,6 +293,12 @@ impl MigrationSql for sqlx::PgPool {
 /// once. Refuses a database that has a version this program does not know (a newer program
 /// upgraded it).
 pub(crate) async fn run(backend: &Backend) -> Result<()> {
+    run_until(backend, None).await
+}
+
+/// [`run`], applying only the migrations up to version `last` when it is given (tests build
+/// databases of an older schema with it).
+pub(crate) async fn run_until(backend: &Backend, last: Option<i64>) -> Result<()> {
     crate::store::dispatch!(backend, pool => {
         let mut tx = pool.begin_migration().await?;
         // (`Executor::execute` rather than `RawSql::execute`: the latter's future is not `Send`.)
@@ -291,7 +320,7 @@ pub(crate) async fn run(backend: &Backend) -> Result<()> {
         }
 
         for m in MIGRATIONS {
-            if applied.contains(&m.version) {
+            if applied.contains(&m.version) || last.is_some_and(|l| m.version > l) {
                 continue;
             }
             let mut tx = pool.begin_migration().await?;
@@ -301,6 +330,9 @@ pub(crate) async fn run(backend: &Backend) -> Result<()> {
                 .await?;
             if done == 0 {
                 tx.execute(sqlx::raw_sql(pool.migration_sql(m))).await?;
+                if m.description == crate::history::VERSIONS_AS_CHANGES {
+                    crate::history::convert_versions!(tx);
+                }
                 sqlx::query("INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)")
                     .bind(m.version)
                     .bind(m.description)

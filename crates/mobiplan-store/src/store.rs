@@ -7,6 +7,7 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::{self, StoreConfig};
 use crate::error::{CurrentDocument, Result, StoreError};
+use crate::history::{self, AutosaveFolding, Previous, SaveKind};
 use crate::migrations;
 use crate::{ProjectSummary, ProjectVersion, RateProfileSummary, Stored, StoredRateProfile};
 
@@ -157,11 +158,45 @@ impl ProjectRow {
 pub(crate) const PROJECT_ROW: &str =
     "SELECT id, version, document, updated_at FROM projects WHERE id = $1";
 
-/// Copies the project's current row into `project_versions` (inside the write transaction
-/// that produced it).
+/// Copies the project's current row into `project_versions` whole (inside the write
+/// transaction that produced it): for a new project, whose version 1 has nothing to be a
+/// change of. `$1` project, `$2` author.
 pub(crate) const KEEP_VERSION: &str = "
     INSERT INTO project_versions (project_id, version, document, rate_profile_id, saved_at, saved_by)
     SELECT id, version, document, rate_profile_id, updated_at, $2 FROM projects WHERE id = $1";
+
+/// Keeps the project's current row in `project_versions` as the change `$3` against the
+/// previous version — or whole, copied from `projects`, when `$3` is NULL (see
+/// [`history::delta_text`]). `$1` project, `$2` author, `$4` [`SaveKind`], `$5` the first
+/// version of the history entry it folds into (NULL: an entry of its own).
+const KEEP_CHANGE: &str = "
+    INSERT INTO project_versions
+      (project_id, version, document, stored_as, rate_profile_id, saved_at, saved_by, kind, burst)
+    SELECT id, version, COALESCE($3, document), CASE WHEN $3 IS NULL THEN 'full' ELSE 'delta' END,
+           rate_profile_id, updated_at, $2, $4, $5
+    FROM projects WHERE id = $1";
+
+/// What a save reads before it writes: the current row, and the history row of the current
+/// version with the time its history entry started (to decide whether an autosave folds).
+const BEFORE_SAVE: &str = "
+    SELECT p.id, p.version, p.document, p.updated_at,
+           v.kind, v.saved_by, v.saved_at, COALESCE(v.burst, v.version),
+           (SELECT b.saved_at FROM project_versions b
+            WHERE b.project_id = p.id AND b.version = COALESCE(v.burst, v.version))
+    FROM projects p LEFT JOIN project_versions v ON v.project_id = p.id AND v.version = p.version
+    WHERE p.id = $1";
+
+type BeforeSaveRow = (
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+);
 
 const RATE_PROFILE_ROW: &str = "
     SELECT id, name, version, document, created_at, updated_at FROM rate_profiles WHERE id = $1";
@@ -170,6 +205,8 @@ const RATE_PROFILE_ROW: &str = "
 /// method takes `&self` and may be called from many tasks at once.
 pub struct Store {
     pub(crate) backend: Backend,
+    /// When autosaves fold into one history entry.
+    folding: AutosaveFolding,
 }
 
 impl Store {
@@ -184,7 +221,22 @@ impl Store {
             dispatch!(&backend, pool => pool.close().await);
             return Err(e);
         }
-        Ok(Store { backend })
+        Ok(Store::from_backend(backend))
+    }
+
+    /// A store on an open backend whose schema is up to date.
+    pub(crate) fn from_backend(backend: Backend) -> Store {
+        Store {
+            backend,
+            folding: AutosaveFolding::default(),
+        }
+    }
+
+    /// The same store, folding autosaves into history entries by `folding` instead of
+    /// [`AutosaveFolding::default`].
+    pub fn with_autosave_folding(mut self, folding: AutosaveFolding) -> Store {
+        self.folding = folding;
+        self
     }
 
     /// Closes every connection (waiting for operations in progress). Operations after this
@@ -338,10 +390,68 @@ impl Store {
         expected_version: i64,
         by: Option<&str>,
     ) -> Result<Stored<ProjectFile>> {
-        let json = project_json(doc)?;
+        self.save_project_as(id, doc, expected_version, by, SaveKind::Explicit)
+            .await
+    }
+
+    /// [`Store::save_project_by`], saying what kind of save it is: a
+    /// [`SaveKind::Autosave`] folds into the previous history entry when that is an autosave
+    /// by the same user within the store's [`AutosaveFolding`] (the new version is stored and
+    /// readable like any other; [`Store::project_history`] shows the entry once, as its newest
+    /// version). [`SaveKind::Explicit`] is always an entry of its own.
+    pub async fn save_project_as(
+        &self,
+        id: &str,
+        doc: &ProjectFile,
+        expected_version: i64,
+        by: Option<&str>,
+        kind: SaveKind,
+    ) -> Result<Stored<ProjectFile>> {
+        let new_value = serde_json::to_value(doc).map_err(|e| {
+            StoreError::Invalid(format!("the project cannot be written as JSON: {e}"))
+        })?;
+        let json = new_value.to_string();
         let at = now();
+        let version = expected_version + 1;
         dispatch!(&self.backend, pool => {
             let mut tx = pool.begin_write().await?;
+            let before: Option<BeforeSaveRow> =
+                sqlx::query_as(BEFORE_SAVE).bind(id).fetch_optional(&mut *tx).await?;
+            let Some((pid, current, old_text, updated_at, pkind, pby, pat, start, started)) = before
+            else {
+                drop(tx);
+                return Err(StoreError::NotFound);
+            };
+            if current != expected_version {
+                drop(tx);
+                return Err(project_conflict(Some(ProjectRow {
+                    id: pid,
+                    version: current,
+                    document: old_text,
+                    updated_at,
+                }))?);
+            }
+            // The change against the stored current document (not even parsed at a snapshot
+            // position). One that no longer reads as JSON cannot be diffed against: the new
+            // version is then kept whole.
+            let delta = if history::is_snapshot_position(version) {
+                None
+            } else {
+                match serde_json::from_str(&old_text) {
+                    Ok(old) => history::delta_text(version, &old, &new_value, json.len())?,
+                    Err(_) => None,
+                }
+            };
+            let previous = Previous {
+                kind: pkind,
+                saved_by: pby,
+                saved_at: pat,
+                entry_start: start.unwrap_or(current),
+                entry_started_at: started,
+            };
+            let burst = self.folding.burst(kind, by, at, &previous);
+            // The version is checked again: on PostgreSQL another writer may have committed
+            // since the read above (its UPDATE then made this one match no row).
             let updated = sqlx::query(
                 "UPDATE projects
                  SET title = $1, field = $2, call_year = $3, document = $4,
@@ -364,12 +474,19 @@ impl Store {
                 drop(tx);
                 return Err(project_conflict(current)?);
             }
-            sqlx::query(KEEP_VERSION).bind(id).bind(by).execute(&mut *tx).await?;
+            sqlx::query(KEEP_CHANGE)
+                .bind(id)
+                .bind(by)
+                .bind(delta.as_deref())
+                .bind(kind.as_str())
+                .bind(burst)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(Stored {
             id: id.to_owned(),
-            version: expected_version + 1,
+            version,
             document: doc.clone(),
             updated_at: at,
         })
@@ -391,18 +508,92 @@ impl Store {
     }
 
     /// The document as it was saved at `version`. [`StoreError::NotFound`] if the project or
-    /// that version does not exist.
+    /// that version does not exist; [`StoreError::Corrupt`] if its stored chain of changes is
+    /// broken. Reads one full copy and at most [`SNAPSHOT_EVERY`](history::SNAPSHOT_EVERY)` - 1`
+    /// short changes.
     pub async fn project_version(&self, id: &str, version: i64) -> Result<ProjectFile> {
-        let text: Option<String> = dispatch!(&self.backend, pool => {
-            sqlx::query_scalar(
-                "SELECT document FROM project_versions WHERE project_id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .fetch_optional(pool)
-            .await?
+        let rows: Vec<history::ChainRow> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(history::CHAIN)
+                .bind(id)
+                .bind(version)
+                .fetch_all(pool)
+                .await?
         });
-        read_project(id, version, &text.ok_or(StoreError::NotFound)?)
+        let value = history::replay(id, version, &rows)?;
+        serde_json::from_value(value).map_err(|e| {
+            StoreError::Invalid(format!(
+                "the stored project {id} (version {version}) does not read as a project document: {e}"
+            ))
+        })
+    }
+
+    /// The documents of several versions of the project, in the order of `versions`, read in
+    /// one query and one replay of the stored changes — for pages that show many versions (the
+    /// history compares each entry with the one before), where [`Store::project_version`] per
+    /// version would replay up to 31 changes each time. [`StoreError::NotFound`] if any of them
+    /// does not exist; [`StoreError::Corrupt`] as for [`Store::project_version`].
+    pub async fn project_versions_documents(
+        &self,
+        id: &str,
+        versions: &[i64],
+    ) -> Result<Vec<ProjectFile>> {
+        let mut wanted = versions.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let (Some(&first), Some(&last)) = (wanted.first(), wanted.last()) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<history::ChainRow> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(history::CHAINS)
+                .bind(id)
+                .bind(first)
+                .bind(last)
+                .fetch_all(pool)
+                .await?
+        });
+        let values = history::replay_many(id, &wanted, &rows)?;
+        let mut docs = Vec::with_capacity(wanted.len());
+        for (v, value) in wanted.iter().zip(values) {
+            docs.push(serde_json::from_value::<ProjectFile>(value).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "the stored project {id} (version {v}) does not read as a project document: {e}"
+                ))
+            })?);
+        }
+        versions
+            .iter()
+            .map(|v| {
+                // Every asked version is in `wanted`, which `docs` follows.
+                let i = wanted.binary_search(v).map_err(|_| StoreError::NotFound)?;
+                docs.get(i).cloned().ok_or(StoreError::NotFound)
+            })
+            .collect()
+    }
+
+    /// The bytes the project's stored versions take (the text of `project_versions.document`:
+    /// full copies and changes), to see what the history costs. 0 for a project that does not
+    /// exist.
+    pub async fn project_history_bytes(&self, id: &str) -> Result<i64> {
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => {
+                sqlx::query_scalar(
+                    "SELECT COALESCE(SUM(length(CAST(document AS BLOB))), 0)
+                     FROM project_versions WHERE project_id = $1",
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await?
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT COALESCE(SUM(octet_length(document)), 0)::BIGINT
+                     FROM project_versions WHERE project_id = $1",
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await?
+            }
+        })
     }
 
     /// Every saved version of the project, the newest first. [`StoreError::NotFound`] if the
@@ -485,9 +676,20 @@ impl Store {
                     other => project_conflict(other)?,
                 });
             }
-            sqlx::query(KEEP_VERSION).bind(id).bind(by).execute(&mut *tx).await?;
+            let current = current.ok_or(StoreError::NotFound)?;
+            // The document did not change: the change list is empty (or, at a snapshot
+            // position, the version is kept whole).
+            let delta = (!history::is_snapshot_position(current.version)).then_some("[]");
+            sqlx::query(KEEP_CHANGE)
+                .bind(id)
+                .bind(by)
+                .bind(delta)
+                .bind(SaveKind::Explicit.as_str())
+                .bind(None::<i64>)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
-            current.ok_or(StoreError::NotFound)?
+            current
         });
         row.into_stored()
     }
@@ -659,6 +861,9 @@ fn _futures_are_send(store: &Store, doc: &ProjectFile) {
     send(store.create_project(doc));
     send(store.get_project("x"));
     send(store.save_project("x", doc, 1));
+    send(store.save_project_as("x", doc, 1, None, SaveKind::Autosave));
+    send(store.project_history_bytes("x"));
+    send(store.project_versions_documents("x", &[1]));
     send(store.delete_project("x"));
     send(store.project_version("x", 1));
     send(store.list_project_versions("x"));
