@@ -737,3 +737,69 @@ async fn a_form_loaded_before_others_added_removes_nothing() {
         assert_eq!(anna["name"], "Anna B.");
     }
 }
+
+/// Autosaves by one person in a row are one history entry whose page shows all they changed;
+/// a form posted without the script is an entry of its own. Every version stays readable.
+#[tokio::test]
+async fn autosaves_fold_into_one_history_entry() {
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let action = format!("/projects/{id}/details");
+        let mut form = page_form(&app, &action, &action).await;
+        let entries = |h: &Value| h["versions"].as_array().unwrap().len();
+        let history = |app: &App| {
+            let url = app.url(&format!("/api/projects/{id}/history"));
+            let client = app.client.clone();
+            async move {
+                client
+                    .get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let before = entries(&history(&app).await);
+        for (i, title) in ["Typed once", "Typed twice", "Typed thrice"]
+            .iter()
+            .enumerate()
+        {
+            set(&mut form, "title", title);
+            if i == 1 {
+                set(&mut form, "duration_months", "14");
+            }
+            let (status, j) = post_json(&app, &action, &form).await;
+            assert_eq!(status, 200, "{j}");
+            set(&mut form, "version", &j["version"].to_string());
+        }
+        let h = history(&app).await;
+        assert_eq!(entries(&h), before + 1, "three autosaves, one entry: {h}");
+        let newest = h["versions"][0]["version"].as_i64().unwrap();
+        assert_eq!(
+            h["versions"][0]["first_version"].as_i64().unwrap(),
+            newest - 2
+        );
+        let page = app
+            .get_text(&format!("/projects/{id}/history/{newest}"))
+            .await;
+        assert!(
+            page.contains("Typed thrice") && page.contains("14"),
+            "the entry shows the whole burst"
+        );
+        // The middle autosave is still a version of its own.
+        let middle = app
+            .state
+            .store
+            .project_version(&id, newest - 1)
+            .await
+            .unwrap();
+        assert_eq!(middle.project.title, "Typed twice");
+        // A posted form is an action: an entry of its own.
+        set(&mut form, "title", "Posted");
+        assert_eq!(app.post_form(&action, &form).await.status(), 303);
+        assert_eq!(entries(&history(&app).await), before + 2);
+    }
+}

@@ -132,6 +132,7 @@ async fn api_save(
         base,
         mine,
         &super::Resolution::default(),
+        mobiplan_store::SaveKind::Explicit,
     )
     .await
     {
@@ -264,6 +265,7 @@ pub async fn project_history(
     Ok(Json(json!({
         "versions": history.iter().map(|(e, c)| json!({
             "version": e.version,
+            "first_version": e.first_version,
             "saved_at": e.saved_at,
             "saved_by": e.saved_by.as_ref().map(|u| json!({"email": u.email, "name": u.name})),
             "rate_profile_id": e.rate_profile_id,

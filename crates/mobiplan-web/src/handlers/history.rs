@@ -155,10 +155,11 @@ pub async fn history_with_changes(
     id: &str,
 ) -> Result<Vec<(HistoryEntry, Vec<Change>)>, WebError> {
     let entries = state.store.project_history(id).await?;
-    let mut docs = Vec::with_capacity(entries.len());
-    for e in &entries {
-        docs.push(state.store.project_version(id, e.version).await?);
-    }
+    let versions: Vec<i64> = entries.iter().map(|e| e.version).collect();
+    let docs = state
+        .store
+        .project_versions_documents(id, &versions)
+        .await?;
     Ok(entries
         .iter()
         .enumerate()
@@ -250,9 +251,17 @@ pub async fn version_page(
         (Ok(c), Ok(d)) => (c, d),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, e.into()),
     };
-    // What this version changed, field by field, against the one before it.
-    let previous = if version > 1 {
-        match state.store.project_version(&id, version - 1).await {
+    // What this version changed, field by field, against the one before it — before the
+    // first autosave of the burst this version ends, since the history shows a burst as one.
+    let first = match state.store.project_history(&id).await {
+        Ok(h) => h
+            .iter()
+            .find(|e| e.version == version)
+            .map_or(version, |e| e.first_version),
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let previous = if first > 1 {
+        match state.store.project_version(&id, first - 1).await {
             Ok(d) => Some(d),
             Err(StoreError::NotFound) => None,
             Err(e) => return error_page(lang, e.into()),

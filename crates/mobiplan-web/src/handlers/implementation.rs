@@ -249,7 +249,17 @@ pub async fn awarded_save(
         Err(e) => return error_page(lang, e),
     };
     let resolution = Resolution::from_form(&form);
-    match super::save_change(&state, &id, version, &base, &mine, &resolution).await {
+    match super::save_change(
+        &state,
+        &id,
+        version,
+        &base,
+        &mine,
+        &resolution,
+        mobiplan_store::SaveKind::Explicit,
+    )
+    .await
+    {
         Ok(_) => see_other(&page_path(&id)),
         Err(SaveError::Conflict(c)) => {
             let page = implementation_page(ImplementationView {
@@ -312,7 +322,17 @@ async fn save_record(
     }
     let mine = super::form_change(base, form, &read, Some(&shown?))?;
     let resolution = Resolution::from_form(form);
-    match super::save_change(state, id, version, base, &mine, &resolution).await {
+    match super::save_change(
+        state,
+        id,
+        version,
+        base,
+        &mine,
+        &resolution,
+        mobiplan_store::SaveKind::Explicit,
+    )
+    .await
+    {
         Ok(_) => Ok(Outcome::Saved),
         Err(SaveError::Web(e)) => Err(e),
         Err(SaveError::Conflict(c)) => Ok(Outcome::Conflict(c)),

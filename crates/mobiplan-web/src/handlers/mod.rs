@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use mobiplan_core::RateProfile;
 use mobiplan_core::merge::{self, Choice, Conflict};
 use mobiplan_core::project::file::ProjectFile;
-use mobiplan_store::{StoreError, Stored};
+use mobiplan_store::{SaveKind, StoreError, Stored};
 use serde_json::json;
 
 use crate::error::WebError;
@@ -244,7 +244,9 @@ pub fn form_change(
 /// goes: `mine` (the document the writer wants, made from the version `base_version` they
 /// started from, `base`) is merged onto the version stored now — their changes and mine
 /// both kept, the same field changed by both a [`Conflict`] unless the `resolution` decides
-/// it. A result equal to the stored document writes no version.
+/// it. A result equal to the stored document writes no version. `kind` says whether this is
+/// the script's autosave (folded with the same person's previous autosave in the history) or
+/// an explicit action (always its own history entry).
 pub async fn save_change(
     state: &AppState,
     id: &str,
@@ -252,6 +254,7 @@ pub async fn save_change(
     base: &ProjectFile,
     mine: &serde_json::Value,
     resolution: &Resolution,
+    kind: SaveKind,
 ) -> Result<Saved, SaveError> {
     let base = to_json(base)?;
     let mut current = state.store.get_project(id).await?;
@@ -298,7 +301,7 @@ pub async fn save_change(
         let by = crate::access::current_user_id();
         match state
             .store
-            .save_project_by(id, &doc, current.version, by.as_deref())
+            .save_project_as(id, &doc, current.version, by.as_deref(), kind)
             .await
         {
             Ok(stored) => {
@@ -334,7 +337,16 @@ pub async fn save_with(
     let mut mine = base.clone();
     apply(&mut mine);
     let mine = to_json(&mine)?;
-    save_change(state, id, base_version, &base, &mine, resolution).await
+    save_change(
+        state,
+        id,
+        base_version,
+        &base,
+        &mine,
+        resolution,
+        SaveKind::Explicit,
+    )
+    .await
 }
 
 /// The answer to a delete (or another action posted from a page): on to `done`; after a

@@ -278,7 +278,13 @@ pub async fn save_form(
         Err(e) => return fail(e),
     };
     let resolution = super::Resolution::from_form(form);
-    match super::save_change(state, id, version, &base, &mine, &resolution).await {
+    // The script's saves as the person types are autosaves; a posted form is an action.
+    let kind = if json {
+        mobiplan_store::SaveKind::Autosave
+    } else {
+        mobiplan_store::SaveKind::Explicit
+    };
+    match super::save_change(state, id, version, &base, &mine, &resolution, kind).await {
         Ok(saved) => {
             if json {
                 let eval = evaluate_stored(state, &saved.stored).await;
