@@ -1122,7 +1122,10 @@ async fn two_tabs_keep_both_changes_and_choose_per_field_on_a_conflict() {
 
         // Again, and now B (behind A's last save) uses its own value.
         type_text(c, "#participants_count", "5").await;
-        wait_saved(c, "tab A's autosave").await;
+        wait_until("tab A's number stored", || async {
+            (stored_activity(&app, &id, &aid).await["participants"]["count"] == 5).then_some(())
+        })
+        .await;
         must(c.switch_to_window(tab_b.clone()).await, "to tab B");
         type_text(c, "#participants_count", "6").await;
         wait_for_text(c, ".conflict-panel", "the conflict in tab B", |t| {
@@ -1144,10 +1147,14 @@ async fn two_tabs_keep_both_changes_and_choose_per_field_on_a_conflict() {
         // draft's changes are merged from the version it was made on, so A's newer changes
         // to other fields are not undone by it.
         must(c.switch_to_window(tab_a.clone()).await, "to tab A");
+        must(c.goto(&editor).await, "tab A opens the editor again");
         type_text(c, "#participants_count", "10").await;
-        wait_saved(c, "tab A's new number").await;
         type_text(c, "#title", "Title A2").await;
-        wait_saved(c, "tab A's new title").await;
+        wait_until("tab A's number and title stored", || async {
+            let a = stored_activity(&app, &id, &aid).await;
+            (a["participants"]["count"] == 10 && a["title"] == "Title A2").then_some(())
+        })
+        .await;
         must(c.switch_to_window(tab_b.clone()).await, "to tab B");
         type_text(c, "#title", "Title B2").await;
         wait_for_text(c, ".conflict-panel", "the title conflict in tab B", |t| {
