@@ -202,6 +202,52 @@ struct Ranked {
     hit: Hit,
     score: f64,
     id: u32,
+    /// In an EU member state or a programme-associated country.
+    programme: bool,
+}
+
+/// How much the way a place matched counts in suggestions, on the score's scale (log10 of
+/// the population): an exact match of its own name (or Latvian exonym) as a place 100 times
+/// larger; a match through another language's or a historic name less than its own — a
+/// prefix of one as a place 30 times smaller ("Port" is Porto, not Nantes, whose Latin name
+/// is Portus Namnetum; "Brux" is Brussels, "Bruxelles", before Most, "Brüx" in German).
+const EXACT_OWN_BONUS: f64 = 2.0;
+const EXACT_ALTERNATE_BONUS: f64 = 0.5;
+const PREFIX_ALTERNATE_PENALTY: f64 = -1.5;
+
+impl Ranked {
+    /// The score of a suggestion: importance, plus the weight of how it matched.
+    fn suggestion_score(&self) -> f64 {
+        let own = self.hit.own_name || self.hit.language;
+        self.score
+            + match (self.hit.kind, own) {
+                (MatchKind::Exact, true) => EXACT_OWN_BONUS,
+                (MatchKind::Exact, false) => EXACT_ALTERNATE_BONUS,
+                (MatchKind::Prefix, false) => PREFIX_ALTERNATE_PENALTY,
+                _ => 0.0,
+            }
+    }
+}
+
+/// The order of suggestions while typing: places in the programme countries first (where
+/// mobilities go) with places elsewhere typed by their full name, typo matches after exact
+/// and prefix ones, and within that by importance
+/// with a weight for an exact match — so "Tall" is Tallinn and "Port" is Porto, not a
+/// village called Port.
+fn suggestion_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+    let fuzzy = |r: &Ranked| matches!(r.hit.kind, MatchKind::Fuzzy(_));
+    // A place elsewhere whose own name (or Latvian exonym) was typed in full is meant:
+    // "Cīrihe" is Zürich, "Kijiva" Kyiv. It competes with the programme countries' places
+    // by its score, which has no programme bonus.
+    let first_tier = |r: &Ranked| {
+        r.programme || (r.hit.kind == MatchKind::Exact && (r.hit.own_name || r.hit.language))
+    };
+    first_tier(b)
+        .cmp(&first_tier(a))
+        .then(fuzzy(a).cmp(&fuzzy(b)))
+        .then(b.suggestion_score().total_cmp(&a.suggestion_score()))
+        .then(a.hit.kind.cmp(&b.hit.kind))
+        .then(a.id.cmp(&b.id))
 }
 
 fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
@@ -212,16 +258,21 @@ fn rank_order(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
         .then(a.id.cmp(&b.id))
 }
 
-/// The best `n` of `hits`, best first (partial selection, then a sort of those `n`).
-fn top_n(mut hits: Vec<Ranked>, n: usize) -> Vec<Ranked> {
+/// The best `n` of `hits` by `order`, best first (partial selection, then a sort of those
+/// `n`).
+fn top_n(
+    mut hits: Vec<Ranked>,
+    n: usize,
+    order: fn(&Ranked, &Ranked) -> std::cmp::Ordering,
+) -> Vec<Ranked> {
     if n == 0 {
         return Vec::new();
     }
     if hits.len() > n {
-        hits.select_nth_unstable_by(n - 1, rank_order);
+        hits.select_nth_unstable_by(n - 1, order);
         hits.truncate(n);
     }
-    hits.sort_by(rank_order);
+    hits.sort_by(order);
     hits
 }
 
@@ -408,14 +459,18 @@ impl Gazetteer {
     /// * `"56.95,24.1"` or `"56.9496, 24.1052"` gives one synthetic candidate at those
     ///   coordinates ([`MatchKind::Coordinates`], `id: None`).
     ///
-    /// Ranking: exact matches, then prefix matches, then typo matches (Damerau–Levenshtein;
-    /// the first letter must be right; keys of 4 or more characters; distance 1, and for keys
-    /// longer than 7 characters distance 2 when nothing closer matched). Within each class a
-    /// score orders places: log10(population + 1), plus 2.5 for the EU and
-    /// programme-associated countries ([`crate::PROGRAMME_COUNTRIES`]), plus 1.5 for a
-    /// capital, 1.0 for a region seat (less for lower admin seats), plus 0.5 when the query is
-    /// a Latvian exonym of the place; ties go to the lower GeoNames id. So "Valencia" offers
-    /// Spain before Venezuela. For very common prefixes (more than 512 entries, e.g. "san")
+    /// Ranking, as a person typing a town expects: places in the EU and programme-associated
+    /// countries ([`crate::PROGRAMME_COUNTRIES`]) first (with places elsewhere whose own name
+    /// or Latvian exonym was typed in full), then the others; in each, exact and
+    /// prefix matches before typo matches (Damerau–Levenshtein; the first letter must be
+    /// right; keys of 4 or more characters; distance 1, and for keys longer than 7
+    /// characters distance 2 when nothing closer matched), ordered by a score:
+    /// log10(population + 1), plus 2.5 for a programme country, 1.5 for a capital, 1.0 for a
+    /// region seat (less for lower admin seats), 0.5 when the query is a Latvian exonym of the
+    /// place, and for how it matched: +2.0 for an exact match of its own name or exonym,
+    /// +0.5 for an exact match of another language's name, −1.5 for a prefix of another
+    /// language's name; ties go to the exact match, then the lower GeoNames id. So "Valencia" offers
+    /// Spain before Venezuela, "Tall" Tallinn, "Port" Porto and "Brux" Brussels. For very common prefixes (more than 512 entries, e.g. "san")
     /// the prefix matches are the 32 best-scored places, precomputed.
     ///
     /// Returns at most `limit` candidates; never panics.
@@ -428,7 +483,7 @@ impl Gazetteer {
             }),
             Query::Name { key, filters } => {
                 let hits = self.collect_hits(&key, &filters, limit);
-                Ok(top_n(hits, limit)
+                Ok(top_n(hits, limit, suggestion_order)
                     .into_iter()
                     .map(|h| self.candidate(h.idx, h.hit))
                     .collect())
@@ -512,7 +567,7 @@ impl Gazetteer {
 
     fn ambiguous(&self, hits: Vec<Ranked>) -> Resolved {
         Resolved::Ambiguous(
-            top_n(hits, RESOLVE_MAX_CANDIDATES)
+            top_n(hits, RESOLVE_MAX_CANDIDATES, rank_order)
                 .into_iter()
                 .map(|h| self.candidate(h.idx, h.hit))
                 .collect(),
@@ -695,6 +750,7 @@ impl Gazetteer {
                     },
                     score: 0.0,
                     id: 0,
+                    programme: false,
                 }),
             }
         }
@@ -702,6 +758,13 @@ impl Gazetteer {
             h.score = self.scores.get(h.idx as usize).copied().unwrap_or_default()
                 + if h.hit.language { LANGUAGE_BONUS } else { 0.0 };
             h.id = self.raw(h.idx as usize).id;
+            let rec = self.rec(h.idx);
+            h.programme = is_programme_country(rec.country);
+            // The precomputed lists of common prefixes do not say which name matched: a
+            // prefix of the place's own name is checked here.
+            if h.hit.kind == MatchKind::Prefix && !h.hit.own_name {
+                h.hit.own_name = table::fold(rec.name).starts_with(key);
+            }
         }
         ranked
     }

@@ -196,15 +196,107 @@ fn ranking_classes_are_ordered() {
         "Valencia",
         "Frankfurt",
         "san",
+        "Tall",
     ] {
         let v = g().search(q, 50).unwrap();
+        // Programme countries first: a place elsewhere comes before one in a programme country
+        // only when its name was typed in full.
+        for (i, c) in v.iter().enumerate() {
+            if !c.in_programme_country() && c.match_kind != MatchKind::Exact {
+                assert!(
+                    v[i..].iter().all(|d| !d.in_programme_country()),
+                    "{q}: {} before a programme country's place",
+                    c.display()
+                );
+            }
+        }
+        // Typos after exact and prefix matches, among the programme countries' places.
+        let programme: Vec<&Candidate> = v.iter().filter(|c| c.in_programme_country()).collect();
+        let fuzzy = |c: &Candidate| matches!(c.match_kind, MatchKind::Fuzzy(_));
         assert!(
-            v.windows(2).all(|w| w[0].match_kind <= w[1].match_kind),
+            programme.windows(2).all(|w| fuzzy(w[0]) <= fuzzy(w[1])),
             "{q}"
         );
         let mut seen = std::collections::HashSet::new();
         assert!(v.iter().all(|c| seen.insert(c.id)), "{q}: duplicate places");
     }
+}
+
+/// What a coordinator types into the town field: the first three to six letters of a
+/// well-known European city put that city first.
+#[test]
+fn common_prefixes_of_european_cities_find_the_city_first() {
+    let cases = [
+        ("Tall", "Tallinn", "EE"),
+        ("Port", "Porto", "PT"),
+        ("Brux", "Brussels", "BE"),
+        ("Vil", "Vilnius", "LT"),
+        ("Hels", "Helsinki", "FI"),
+        ("Stock", "Stockholm", "SE"),
+        ("Osl", "Oslo", "NO"),
+        ("Cop", "Copenhagen", "DK"),
+        ("Ber", "Berlin", "DE"),
+        ("Mun", "Munich", "DE"),
+        ("Ham", "Hamburg", "DE"),
+        ("Vien", "Vienna", "AT"),
+        ("Prag", "Prague", "CZ"),
+        ("Brat", "Bratislava", "SK"),
+        ("Buda", "Budapest", "HU"),
+        ("Wars", "Warsaw", "PL"),
+        ("Krak", "Kraków", "PL"),
+        ("Lisb", "Lisbon", "PT"),
+        ("Madr", "Madrid", "ES"),
+        ("Barc", "Barcelona", "ES"),
+        ("Vale", "Valencia", "ES"),
+        ("Pari", "Paris", "FR"),
+        ("Lyo", "Lyon", "FR"),
+        ("Mars", "Marseille", "FR"),
+        ("Rom", "Rome", "IT"),
+        ("Mil", "Milan", "IT"),
+        ("Nap", "Naples", "IT"),
+        ("Flor", "Florence", "IT"),
+        ("Athe", "Athens", "GR"),
+        ("Sof", "Sofia", "BG"),
+        ("Buch", "Bucharest", "RO"),
+        ("Zag", "Zagreb", "HR"),
+        ("Ljub", "Ljubljana", "SI"),
+        ("Dubl", "Dublin", "IE"),
+        ("Amst", "Amsterdam", "NL"),
+        ("Rott", "Rotterdam", "NL"),
+        ("Antw", "Antwerp", "BE"),
+        ("Luxe", "Luxembourg", "LU"),
+        ("Nico", "Nicosia", "CY"),
+        ("Reyk", "Reykjavík", "IS"),
+        ("Skop", "Skopje", "MK"),
+        ("Tart", "Tartu", "EE"),
+        ("Kaun", "Kaunas", "LT"),
+        ("Gdan", "Gdańsk", "PL"),
+        ("Wroc", "Wrocław", "PL"),
+        ("Liep", "Liepāja", "LV"),
+        ("Daug", "Daugavpils", "LV"),
+        ("Rīga", "Riga", "LV"),
+        ("Bord", "Bordeaux", "FR"),
+        ("Stras", "Strasbourg", "FR"),
+        ("Turk", "Turku", "FI"),
+        ("Malm", "Malmö", "SE"),
+        ("Inns", "Innsbruck", "AT"),
+        ("Kosi", "Košice", "SK"),
+        ("Plov", "Plovdiv", "BG"),
+        ("Coimb", "Coimbra", "PT"),
+        ("Bil", "Bilbao", "ES"),
+    ];
+    assert!(cases.len() >= 40);
+    let mut wrong = Vec::new();
+    for (prefix, city, country) in cases {
+        let top = first(prefix);
+        if top.name != city || top.country != country {
+            wrong.push(format!(
+                "{prefix}: {} ({}) instead of {city} ({country})",
+                top.name, top.country
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 #[test]

@@ -213,8 +213,18 @@
     var timer = null, items = [], active = -1, asked = 0;
     var prefix = input.name.replace(/_town$/, "");
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    // Diacritics and case aside: "Rīga" typed and "Riga" chosen are the same name.
+    function fold(t) { return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim(); }
+    // A place can be chosen only in a country the form offers (hosts: the eligible ones);
+    // never one that would leave the country empty.
+    function offered(p) {
+      var country = document.getElementById(prefix + "_country");
+      if (!country || country.tagName !== "SELECT") return true;
+      return Array.prototype.some.call(country.options, function (o) { return o.value === p.country; });
+    }
     function choose(p) {
-      input.value = p.name;
+      // The person's own spelling stays when it names the same place.
+      if (fold(input.value) !== fold(p.name)) input.value = p.name;
       var set = function (suffix, v) { var el = document.getElementById(prefix + "_" + suffix); if (el) el.value = v; };
       set("country", p.country); set("lat", p.lat.toFixed(5)); set("lon", p.lon.toFixed(5));
       close(); input.dispatchEvent(new Event("change", { bubbles: true }));
@@ -240,7 +250,7 @@
         fetch("/api/places?limit=8&q=" + encodeURIComponent(q)).then(function (r) { return r.ok ? r.json() : { places: [] }; })
           .then(function (j) {
             if (mine !== asked || document.activeElement !== input) return;
-            items = j.places || []; active = -1; render();
+            items = (j.places || []).filter(offered); active = -1; render();
           }).catch(function () {});
       }, 150);
     });

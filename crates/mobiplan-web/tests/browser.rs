@@ -1888,3 +1888,82 @@ async fn a_coordinator_records_the_grant_and_takes_mobilities_to_completion() {
     })
     .await;
 }
+
+/// Place search as a coordinator types it: "Tall" offers Tallinn first and choosing it sets
+/// the country; "Rīga" chosen keeps its spelling; a place in a country the host field does
+/// not offer is not suggested at all.
+#[tokio::test]
+async fn place_search_finds_the_city_and_keeps_the_spelling() {
+    with_browsers("story-places", &[true], |app, browsers| async move {
+        let c = &browsers[0];
+        let id = app.create_project(APPLICANT, "SCH").await;
+        must(
+            c.goto(&app.url(&format!("/projects/{id}/activities/new?kind=course")))
+                .await,
+            "open a new course",
+        );
+        let suggestions = |css: &'static str| async move {
+            js(
+                c,
+                "const l = document.querySelector(arguments[0]);
+                 return l && !l.hidden ? Array.from(l.children).map(e => e.textContent) : null;",
+                vec![json!(css)],
+            )
+            .await
+        };
+        type_text(c, "#host_town", "Tall").await;
+        let list = wait_until("suggestions for Tall", || async {
+            suggestions("#host_town-suggestions")
+                .await
+                .as_array()
+                .filter(|l| !l.is_empty())
+                .cloned()
+        })
+        .await;
+        assert!(list[0].as_str().unwrap().starts_with("Tallinn"), "{list:?}");
+        must(
+            find(c, "#host_town")
+                .await
+                .send_keys("\u{E015}\u{E007}")
+                .await,
+            "ArrowDown, Enter",
+        );
+        assert_eq!(shown(c, "#host_town").await, "Tallinn");
+        assert_eq!(shown(c, "#host_country").await, "EE");
+
+        // A Syrian town is not offered for a host.
+        type_text(c, "#host_town", "Aleppo").await;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let offered = suggestions("#host_town-suggestions").await;
+        assert!(
+            offered
+                .as_array()
+                .is_none_or(|l| l.iter().all(|t| !t.as_str().unwrap_or("").contains(", SY"))),
+            "{offered:?}"
+        );
+
+        // The applicant's town keeps the person's spelling.
+        must(
+            c.goto(&app.url(&format!("/projects/{id}/details"))).await,
+            "details",
+        );
+        type_text(c, "#applicant_town", "Rīga").await;
+        wait_until("suggestions for Rīga", || async {
+            suggestions("#applicant_town-suggestions")
+                .await
+                .as_array()
+                .filter(|l| !l.is_empty())
+                .cloned()
+        })
+        .await;
+        must(
+            find(c, "#applicant_town")
+                .await
+                .send_keys("\u{E015}\u{E007}")
+                .await,
+            "ArrowDown, Enter",
+        );
+        assert_eq!(shown(c, "#applicant_town").await, "Rīga");
+    })
+    .await;
+}
