@@ -101,7 +101,7 @@
             if (j.values) refresh(sent, j.values);
             var panel = form.querySelector(".conflict-panel"); if (panel) panel.remove();
             dropDraft();
-            say(form, j.message + " " + new Date().toLocaleTimeString(), "");
+            say(form, j.message + " " + new Date().toLocaleTimeString(document.documentElement.lang || undefined), "");
             Object.keys(j.hints || {}).forEach(function (id) {
               var hint = document.getElementById(id); if (hint) hint.textContent = j.hints[id];
             });
@@ -263,6 +263,15 @@
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
+
+  // A control that takes the focus right above a form's sticky save bar is scrolled clear of
+  // it (the style sheet's scroll padding covers scrolling, not every way of focusing).
+  document.addEventListener("focusin", function (e) {
+    var el = e.target, form = el && el.form; if (!form) return;
+    var bar = form.querySelector(".actions"); if (!bar || bar.contains(el)) return;
+    var r = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
+    if (r.bottom > b.top && r.top < b.bottom) window.scrollBy(0, r.bottom - b.top + 8);
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);

@@ -1967,3 +1967,83 @@ async fn place_search_finds_the_city_and_keeps_the_spelling() {
     })
     .await;
 }
+
+/// Every page at 1366, 1024, 768, 390 and 320 CSS px: no sideways scrolling (WCAG 1.4.10),
+/// no input running under the side panel, and a focused control is never under the sticky
+/// save bar.
+#[tokio::test]
+async fn pages_reflow_at_every_width() {
+    with_browsers("story-reflow", &[true], |app, browsers| async move {
+        let c = &browsers[0];
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let pages = [
+            "/".to_owned(),
+            format!("/projects/{id}"),
+            format!("/projects/{id}/details"),
+            format!("/projects/{id}/people"),
+            format!("/projects/{id}/activities/course-valencia"),
+            format!("/projects/{id}/activities/group-porto"),
+            format!("/projects/{id}/visits/visit-porto"),
+            format!("/projects/{id}/budget"),
+            format!("/projects/{id}/checks"),
+            format!("/projects/{id}/implementation"),
+            format!("/projects/{id}/history"),
+            format!("/projects/{id}/history/1"),
+            "/dashboard".to_owned(),
+        ];
+        let mut problems = Vec::new();
+        for width in [1366u32, 1024, 768, 390, 320] {
+            // The window is the viewport plus what the browser adds around it.
+            must(c.set_window_size(width, 900).await, "resize");
+            let inner = js(c, "return window.innerWidth;", vec![]).await.as_u64().unwrap_or(0) as u32;
+            if inner != width {
+                let w = width + (width - inner.min(width));
+                must(c.set_window_size(w, 900).await, "resize to the viewport");
+            }
+            for page in &pages {
+                must(c.goto(&app.url(page)).await, page);
+                let v = js(
+                    c,
+                    "const d = document.documentElement;
+                     const out = [];
+                     if (d.scrollWidth > d.clientWidth) {
+                       const wide = Array.from(document.querySelectorAll('body *')).filter(e => {
+                         const r = e.getBoundingClientRect();
+                         return r.right > d.clientWidth + 1 && !e.closest('.table-scroll');
+                       }).slice(0, 3).map(e => e.tagName + '.' + e.className);
+                       out.push('scrolls sideways: ' + d.scrollWidth + ' > ' + d.clientWidth + ' ' + wide.join(' '));
+                     }
+                     const side = document.querySelector('.side-col');
+                     const cols = document.querySelector('.columns');
+                     if (side && cols && getComputedStyle(cols).gridTemplateColumns.split(' ').length > 1) {
+                       const s = side.getBoundingClientRect();
+                       document.querySelectorAll('.main-col input, .main-col select, .main-col textarea').forEach(e => {
+                         const r = e.getBoundingClientRect();
+                         // Inside a table that scrolls on its own, what is beyond its edge is hidden, not under the panel.
+                         const box = e.closest('.table-scroll');
+                         const right = box ? Math.min(r.right, box.getBoundingClientRect().right) : r.right;
+                         if (r.width > 0 && right > s.left + 1) out.push('under the panel: ' + (e.id || e.name));
+                       });
+                     }
+                     {
+                       document.querySelectorAll('form input:not([type=hidden]), form select, form textarea').forEach(e => {
+                         const bar = e.form && e.form.querySelector('.actions');
+                         if (!bar || bar.contains(e) || e.offsetParent === null || e.closest('details:not([open])')) return;
+                         e.focus();
+                         const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+                         if (r.bottom > b.top + 1 && r.top < b.bottom - 1) out.push('covered when focused: ' + (e.id || e.name));
+                       });
+                     }
+                     return out;",
+                    vec![],
+                )
+                .await;
+                for p in v.as_array().into_iter().flatten() {
+                    problems.push(format!("{width} px {page}: {}", p.as_str().unwrap_or_default()));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    })
+    .await;
+}

@@ -203,7 +203,7 @@ pub async fn history_page(
             (back(&format!("/projects/{id}"), stored.document.project.title.clone()))
             h1 { (t(lang, "web.hist.title")) }
             p.lead { (t(lang, "web.hist.lead")) }
-            table.history {
+            div.table-scroll { table.history {
                 thead { tr {
                     th { (t(lang, "web.hist.version")) }
                     th { (t(lang, "web.hist.when")) }
@@ -220,7 +220,7 @@ pub async fn history_page(
                         }
                     }
                 }
-            }
+            } }
         },
     )
 }

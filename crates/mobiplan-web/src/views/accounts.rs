@@ -166,7 +166,7 @@ pub fn org(
         h1 { (org.name) }
         p { (org.oid) " · " (org.town) ", " (org.country) }
         h2 { (t(lang, "web.acc.members")) }
-        table {
+        div.table-scroll { table {
             thead { tr { th { (t(lang, "web.acc.email")) } th { (t(lang, "web.acc.name")) } th { (t(lang, "web.acc.role")) } } }
             tbody {
                 @for m in members {
@@ -192,7 +192,7 @@ pub fn org(
                     }
                 }
             }
-        }
+        } }
         @if owner {
             h2 { (t(lang, "web.acc.invite")) }
             @if let Some(link) = new_link {
@@ -242,7 +242,7 @@ pub fn sharing(
         @if shares.is_empty() {
             p { (t(lang, "web.acc.not-shared")) }
         } @else {
-            table {
+            div.table-scroll { table {
                 thead { tr { th { (t(lang, "web.acc.email")) } th { (t(lang, "web.acc.access")) } th {} } }
                 tbody {
                     @for s in shares {
@@ -258,7 +258,7 @@ pub fn sharing(
                         }
                     }
                 }
-            }
+            } }
         }
         (notice(lang, f))
         form method="post" action={"/projects/" (project_id) "/sharing"} novalidate {

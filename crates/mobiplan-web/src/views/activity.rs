@@ -195,7 +195,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                     fieldset {
                         legend { (t(lang, "web.label.accompanying")) }
                         p.hint { (t(lang, "web.hint.accompanying")) }
-                        table.rows {
+                        div.table-scroll { table.rows {
                             thead { tr { th { (t(lang, "web.label.acc_person")) } th { (t(lang, "web.label.acc_count")) } th { (t(lang, "web.label.acc_days")) } } }
                             tbody {
                                 @for i in 0..(accompanying.len() + 2) {
@@ -212,7 +212,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                                     }
                                 }
                             }
-                        }
+                        } }
                     }
                     @if kind.participant_role() == mobiplan_core::types::Role::Learner {
                         fieldset {
@@ -229,7 +229,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                     fieldset {
                         legend { (t(lang, "web.label.real_costs")) }
                         p.hint { (t(lang, "web.hint.real_costs")) }
-                        table.rows {
+                        div.table-scroll { table.rows {
                             thead { tr { th { (t(lang, "web.label.cost_kind")) } th { (t(lang, "web.label.cost_description")) } th { (t(lang, "web.label.cost_amount")) } th { (t(lang, "web.label.cost_justification")) } } }
                             tbody {
                                 @for i in 0..(costs.len() + 1) {
@@ -244,7 +244,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                                     }
                                 }
                             }
-                        }
+                        } }
                     }
                     div.actions {
                         button type="submit" { (t(lang, "web.save")) }

@@ -65,7 +65,7 @@ pub fn dashboard_page(lang: Lang, groups: &BTreeMap<String, Vec<DashboardRow>>) 
             section.dashboard-org {
                 h2 { (org) }
                 div.table-wrap {
-                    table.dashboard {
+                    div.table-scroll { table.dashboard {
                         thead { tr {
                             th scope="col" { (t(lang, "dashboard.project")) }
                             th scope="col" { (t(lang, "dashboard.next")) }
@@ -76,7 +76,7 @@ pub fn dashboard_page(lang: Lang, groups: &BTreeMap<String, Vec<DashboardRow>>) 
                         tbody {
                             @for r in rows { (row(lang, r)) }
                         }
-                    }
+                    } }
                 }
             }
         }

@@ -258,7 +258,7 @@ pub fn change_table(lang: Lang, rows: &[ChangeRow]) -> Markup {
         @if rows.is_empty() {
             p { (t(lang, "web.hist.nothing")) }
         } @else {
-            table.changes {
+            div.table-scroll { table.changes {
                 thead { tr {
                     th scope="col" { (t(lang, "web.merge.field")) }
                     th scope="col" { (t(lang, "web.merge.was")) }
@@ -269,7 +269,7 @@ pub fn change_table(lang: Lang, rows: &[ChangeRow]) -> Markup {
                         tr { th scope="row" { (r.label) } td { (r.before) } td { (r.after) } }
                     }
                 }
-            }
+            } }
         }
     }
 }

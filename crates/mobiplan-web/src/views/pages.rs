@@ -68,7 +68,7 @@ pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup
         @if projects.is_empty() {
             p { (t(lang, "web.no-projects")) }
         } @else {
-            table.list {
+            div.table-scroll { table.list {
                 thead { tr {
                     th { (t(lang, "web.label.title")) }
                     th { (t(lang, "web.label.field")) }
@@ -87,7 +87,7 @@ pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup
                         }
                     }
                 }
-            }
+            } }
         }
         section {
             h2 { (t(lang, "web.import")) }
@@ -218,7 +218,7 @@ pub fn details_form(
                     fieldset.inner {
                         legend { (t(lang, "web.label.earlier_grants")) }
                         p.hint { (t(lang, "web.hint.earlier_grants")) }
-                        table.rows {
+                        div.table-scroll { table.rows {
                             thead { tr { th { (t(lang, "web.label.field")) } th { (t(lang, "web.label.call_year")) } th { (t(lang, "web.label.round")) } } }
                             tbody {
                                 @for i in 0..(grants.len() + 2) {
@@ -239,7 +239,7 @@ pub fn details_form(
                                     }
                                 }
                             }
-                        }
+                        } }
                     }
                 }
             }
@@ -427,7 +427,7 @@ pub fn people_form(
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(version);
             input type="hidden" name=(PAGE_VERSION) value=(version);
-            table.rows {
+            div.table-scroll { table.rows {
                 thead { tr {
                     th { (t(lang, "web.label.person_name")) }
                     th { (t(lang, "web.label.person_role")) }
@@ -455,7 +455,7 @@ pub fn people_form(
                         }
                     }
                 }
-            }
+            } }
             div.actions { button type="submit" { (t(lang, "web.save")) } span.save-status aria-live="polite" {} }
         }
         }

@@ -361,17 +361,17 @@ pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&s
                 @if budget.incomplete { p.warning { (t(lang, "cli.incomplete-note")) } }
             }
             @for owner in &owners {
-                table.lines {
+                div.table-scroll { table.lines {
                     caption { (owner) }
                     tbody {
                         @for l in lines.iter().filter(|l| owner_id(&l.owner) == *owner) {
                             (line_row(lang, l, 0))
                         }
                     }
-                }
+                } }
             }
             @if only.is_none() {
-                table.categories {
+                div.table-scroll { table.categories {
                     caption { (t(lang, "cli.by-category")) }
                     tbody {
                         @for c in &budget.by_category {
@@ -381,7 +381,7 @@ pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&s
                         }
                         tr.sum { td { (t(lang, "cli.total")) } td.num { (amount(budget.total, lang)) " " (currency) } }
                     }
-                }
+                } }
                 @if budget.confidence == Confidence::P { p.hint { (t(lang, "cli.provisional-note")) } }
             }
         }

@@ -206,7 +206,7 @@ pub fn compare_page(v: CompareView<'_>) -> Markup {
             }
         }
         div.table-wrap {
-            table.budget #comparison {
+            div.table-scroll { table.budget #comparison {
                 thead { tr {
                     th scope="col" { (t(lang, "scenario.legend")) }
                     @for (i, (c, pid)) in cmp.columns.iter().zip(&cols.ids).enumerate() {
@@ -262,7 +262,7 @@ pub fn compare_page(v: CompareView<'_>) -> Markup {
                         @for d in &cmp.differences { td class=(money_class(d.total)) { strong { (signed_amount(d.total, lang)) } } }
                     }
                 }
-            }
+            } }
         }
         @if !cols.exact {
             p.hint { (t(lang, "scenario.range-note")) }

@@ -80,7 +80,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
         section aria-labelledby="tracking-mobilities" {
             h2 #tracking-mobilities { (t(lang, "tracking.mobilities")) }
             div.table-wrap {
-                table #implementation-activities {
+                div.table-scroll { table #implementation-activities {
                     thead { tr {
                         th scope="col" { (t(lang, "tracking.activity")) }
                         th scope="col" { (t(lang, "tracking.status")) }
@@ -121,7 +121,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
                             }
                         }
                     }
-                }
+                } }
             }
         }
         @match v.tracking {
@@ -228,7 +228,7 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
             ("cancelled", s.cancelled.to_string()),
         ])) }
         div.table-wrap {
-            table.budget #implementation-budget {
+            div.table-scroll { table.budget #implementation-budget {
                 thead { tr {
                     th scope="col" { (t(lang, "tracking.category")) }
                     th.num scope="col" { (t(lang, "tracking.planned-amount")) }
@@ -257,7 +257,7 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
                     td.num { (mobiplan_i18n::percent(r.percent_used())) }
                     td.num { (amount(r.expected_total, lang)) " " (currency) }
                 } }
-            }
+            } }
         }
         @for (id, status) in &r.omitted_reported.activities {
             p.hint { (tr(lang, "tracking.omitted", &[("activity", id.clone()), ("status", status_word(lang, *status))])) }
