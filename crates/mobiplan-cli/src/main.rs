@@ -622,7 +622,11 @@ fn default_export_path(file: &std::path::Path, format: mobiplan_export::Format) 
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "project".into());
-    PathBuf::from(format!("{stem}-{}{}", format.id(), format.extension()))
+    PathBuf::from(format!(
+        "{stem}-{}{}",
+        format.file_kind(),
+        format.extension()
+    ))
 }
 
 fn exit(errors: bool) -> ExitCode {

@@ -165,7 +165,7 @@ fn the_default_output_is_named_after_the_project_file_and_dash_writes_to_stdout(
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let written = std::fs::read_to_string(dir.path().join("sch-riga-school-ics.ics")).unwrap();
+    let written = std::fs::read_to_string(dir.path().join("sch-riga-school-calendar.ics")).unwrap();
     assert!(written.starts_with("BEGIN:VCALENDAR"));
 
     let out = mobiplan(&[

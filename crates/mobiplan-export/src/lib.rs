@@ -103,6 +103,19 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.id() == id)
     }
 
+    /// What the file is, in its name (`…-budget.xlsx`): the extension says the format.
+    pub fn file_kind(self) -> &'static str {
+        match self {
+            Format::Xlsx => "budget",
+            Format::PdfSummary => "summary",
+            Format::PdfPlan => "plan",
+            Format::Ics => "calendar",
+            Format::TimelineSvg => "timeline",
+            Format::MobilityCsv | Format::MobilityXlsx => "mobilities",
+            Format::Checklist => "course-checklists",
+        }
+    }
+
     /// The usual file name ending, with its dot.
     pub fn extension(self) -> &'static str {
         match self {
@@ -181,7 +194,32 @@ pub fn file_name(project: &Project, format: Format) -> String {
     }
     let stem = stem.trim_matches('-');
     let stem = if stem.is_empty() { "project" } else { stem };
-    format!("{stem}-{}{}", format.id(), format.extension())
+    format!("{stem}-{}{}", format.file_kind(), format.extension())
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::*;
+
+    /// A file name says what the file is once, and its ending says the format.
+    #[test]
+    fn names_say_what_the_file_is_once() {
+        let mut names: Vec<String> = Format::ALL
+            .into_iter()
+            .map(|f| format!("x-{}{}", f.file_kind(), f.extension()))
+            .collect();
+        for n in &names {
+            let (stem, ext) = n.rsplit_once('.').unwrap();
+            assert!(!stem.ends_with(ext), "{n}");
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(
+            names.len(),
+            Format::ALL.len(),
+            "every format has its own name"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -40,9 +40,26 @@ async fn every_format_downloads_with_its_type_and_name_and_the_workbook_has_the_
                 .to_str()
                 .unwrap()
                 .to_owned();
+            // An ASCII name and the exact UTF-8 one (RFC 8187), each ending in the format's
+            // extension, the format named once.
+            let (plain, exact) = disposition
+                .strip_prefix("attachment; filename=\"")
+                .and_then(|r| r.split_once("\"; filename*=UTF-8''"))
+                .unwrap_or_else(|| panic!("{disposition}"));
             assert!(
-                disposition.starts_with("attachment; filename=\"")
-                    && disposition.ends_with(&format!("{}\"", format.extension())),
+                plain.is_ascii() && plain.ends_with(format.extension()),
+                "{disposition}"
+            );
+            assert!(
+                exact.is_ascii() && exact.ends_with(format.extension()),
+                "{disposition}"
+            );
+            assert!(
+                !plain.contains(&format!(
+                    "{}{}",
+                    format.extension().replace('.', "-"),
+                    format.extension()
+                )),
                 "{disposition}"
             );
             let bytes = res.bytes().await.unwrap();

@@ -77,10 +77,7 @@ pub async fn export_document(
                 (header::CONTENT_TYPE, format.content_type().to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}\"",
-                        mobiplan_export::file_name(project, format)
-                    ),
+                    super::attachment(&mobiplan_export::file_name(project, format)),
                 ),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],

@@ -83,6 +83,41 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+/// `Content-Disposition` of a download named `name`: an ASCII name for old clients and the
+/// exact UTF-8 name (RFC 6266 / RFC 8187 `filename*`) for the others — never raw UTF-8 in
+/// the header.
+pub fn attachment(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            'ā' | 'Ā' => 'a',
+            'č' | 'Č' => 'c',
+            'ē' | 'Ē' => 'e',
+            'ģ' | 'Ģ' => 'g',
+            'ī' | 'Ī' => 'i',
+            'ķ' | 'Ķ' => 'k',
+            'ļ' | 'Ļ' => 'l',
+            'ņ' | 'Ņ' => 'n',
+            'š' | 'Š' => 's',
+            'ū' | 'Ū' => 'u',
+            'ž' | 'Ž' => 'z',
+            c if c.is_ascii_alphanumeric() || ".-_".contains(c) => c,
+            _ => '-',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }

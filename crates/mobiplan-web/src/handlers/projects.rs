@@ -470,10 +470,7 @@ pub async fn export_toml(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"{}\"",
-                        file_name(&stored.document, "toml")
-                    ),
+                    super::attachment(&file_name(&stored.document, "toml")),
                 ),
             ],
             text,
@@ -498,10 +495,7 @@ pub async fn export_json(
             (header::CONTENT_TYPE, "application/json".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    file_name(&stored.document, "json")
-                ),
+                super::attachment(&file_name(&stored.document, "json")),
             ),
         ],
         text,

@@ -316,8 +316,8 @@ pub fn live_panels(
         (findings_panel(lang, project_id, eval, Some(&format!("activities[{i}]"))))
         @if let Some(b) = &eval.budget {
             @let total: mobiplan_core::Amount = b.lines.iter().filter(|l| matches!(&l.owner, mobiplan_core::budget::LineOwner::Activity { index, .. } if *index == i)).map(|l| l.amount).sum();
-            p.total #activity-total { (t(lang, "web.activity-total")) ": " strong { (amount(total, lang)) " " (currency) } }
-            (budget_panel(lang, b, &currency, Some(activity_id)))
+            p.total #activity-total aria-live="polite" { (t(lang, "web.activity-total")) ": " strong { (amount(total, lang)) " " (currency) } }
+            (budget_panel(lang, doc, b, &currency, Some(activity_id)))
         }
     }
 }

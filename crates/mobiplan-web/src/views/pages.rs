@@ -611,7 +611,7 @@ pub fn budget_page(lang: Lang, project_id: &str, doc: &ProjectFile, eval: &Evalu
         (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
         h1 { (t(lang, "cli.budget")) }
         @match &eval.budget {
-            Some(b) => (budget_panel(lang, b, &currency, None)),
+            Some(b) => (budget_panel(lang, doc, b, &currency, None)),
             None => (findings_panel(lang, project_id, eval, None)),
         }
         (crate::views::exports::timeline(lang, eval))

@@ -312,7 +312,8 @@ fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
                     " " abbr.unconfirmed title=(t(lang, "cli.unconfirmed")) { "*" }
                 }
                 details.why {
-                    summary { (t(lang, "cli.why")) }
+                    // Each toggle says which number it explains, to a screen reader too.
+                    summary { (t(lang, "cli.why")) span.vh { ": " (line_label(line, lang)) } }
                     p { code { "= " (line.formula) } }
                     @if !line.params.is_empty() {
                         ul {
@@ -333,24 +334,50 @@ fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
 }
 
 /// The budget: per activity with "why this number" on every line, then per category.
-pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&str>) -> Markup {
+///
+/// Each activity's and visit's lines are headed by what a person calls it (the activity's
+/// title, the visit's host), never by its id. The panel is not a live region: an autosave
+/// would read all of it out again; the editor's total is the live part.
+pub fn budget_panel(
+    lang: Lang,
+    doc: &mobiplan_core::project::file::ProjectFile,
+    budget: &Budget,
+    currency: &str,
+    only: Option<&str>,
+) -> Markup {
     let owner_id = |o: &LineOwner| match o {
         LineOwner::Activity { id, .. } | LineOwner::Visit { id, .. } => id.to_string(),
+    };
+    let owner_name = |o: &LineOwner| match o {
+        LineOwner::Activity { index, id } => doc
+            .activities
+            .get(*index)
+            .map(|a| {
+                a.title
+                    .clone()
+                    .unwrap_or_else(|| t(lang, &format!("kind.{}", a.kind.id())))
+            })
+            .unwrap_or_else(|| id.to_string()),
+        LineOwner::Visit { index, id } => doc
+            .preparatory_visits
+            .get(*index)
+            .map(|v| format!("{}: {}", t(lang, "kind.preparatory-visit"), v.host.name))
+            .unwrap_or_else(|| id.to_string()),
     };
     let lines: Vec<&Line> = budget
         .lines
         .iter()
         .filter(|l| only.is_none_or(|id| owner_id(&l.owner) == id))
         .collect();
-    let mut owners: Vec<String> = Vec::new();
+    let mut owners: Vec<(String, String)> = Vec::new();
     for l in &lines {
         let id = owner_id(&l.owner);
-        if !owners.contains(&id) {
-            owners.push(id);
+        if !owners.iter().any(|(o, _)| *o == id) {
+            owners.push((id, owner_name(&l.owner)));
         }
     }
     html! {
-        section.budget #budget aria-live="polite" aria-labelledby="budget-title" {
+        section.budget #budget aria-labelledby="budget-title" {
             h2 #budget-title { (t(lang, "cli.budget")) }
             @if only.is_none() {
                 p.total { (t(lang, "cli.total")) ": " strong { (amount(budget.total, lang)) " " (currency) } }
@@ -360,9 +387,9 @@ pub fn budget_panel(lang: Lang, budget: &Budget, currency: &str, only: Option<&s
                 }
                 @if budget.incomplete { p.warning { (t(lang, "cli.incomplete-note")) } }
             }
-            @for owner in &owners {
+            @for (owner, name) in &owners {
                 div.table-scroll { table.lines {
-                    caption { (owner) }
+                    caption { (name) }
                     tbody {
                         @for l in lines.iter().filter(|l| owner_id(&l.owner) == *owner) {
                             (line_row(lang, l, 0))
