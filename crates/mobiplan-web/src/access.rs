@@ -203,9 +203,8 @@ fn path_has_control(path: &str) -> bool {
         decoded.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&decoded)
-        .chars()
-        .any(crate::input::is_refused_control)
+    // No id holds a line break or a tab either: every control character counts here.
+    String::from_utf8_lossy(&decoded).chars().any(char::is_control)
 }
 
 fn bad_field(lang: Lang, api: bool, field: String) -> Response {
