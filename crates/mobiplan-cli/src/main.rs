@@ -410,10 +410,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             config.limits.max_connections = max_connections;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            if let Err(e) = runtime.block_on(mobiplan_web::serve(config)) {
-                tracing::error!(cause = %e, "mobiplan serve stopped");
-                return Err(e);
-            }
+            // A refusal is one line on standard error (printed by `main`), not a log record.
+            runtime.block_on(mobiplan_web::serve(config))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User { action } => {
