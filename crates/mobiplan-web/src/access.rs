@@ -204,7 +204,9 @@ fn path_has_control(path: &str) -> bool {
         i += 1;
     }
     // No id holds a line break or a tab either: every control character counts here.
-    String::from_utf8_lossy(&decoded).chars().any(char::is_control)
+    String::from_utf8_lossy(&decoded)
+        .chars()
+        .any(char::is_control)
 }
 
 fn bad_field(lang: Lang, api: bool, field: String) -> Response {
