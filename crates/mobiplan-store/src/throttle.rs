@@ -135,8 +135,9 @@ impl Store {
         Ok(())
     }
 
-    /// Removes keys that have been quiet for longer than `older_than` (a housekeeping step: a
-    /// forgotten key behaves as a key that was never counted).
+    /// Removes keys whose last failure and block both ended before `quiet_before` (the
+    /// server's hourly housekeeping); returns how many. A key quiet that long would start
+    /// again from zero anyway.
     pub async fn forget_login_failures(&self, quiet_before: DateTime<Utc>) -> Result<u64> {
         Ok(dispatch!(&self.backend, pool => {
             sqlx::query(

@@ -85,6 +85,21 @@ pub async fn serve(config: Config) -> Result<(), String> {
             config.listen
         ));
     }
+    // The throttle table keeps a row per address and account that ever failed; rows quiet
+    // for longer than the longest block count for nothing and go.
+    let housekeeping = state.clone();
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            let policy = &housekeeping.policy;
+            let quiet_before =
+                housekeeping.clock.now() - policy.max_throttle_delay - policy.throttle_window;
+            if let Err(e) = housekeeping.store.forget_login_failures(quiet_before).await {
+                tracing::warn!(cause = %e, "cleaning the login throttle failed");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
