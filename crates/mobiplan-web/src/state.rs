@@ -56,8 +56,10 @@ impl AppState {
             .server_secret("login-csrf")
             .await
             .map_err(|e| format!("cannot read the server secret ({describe}): {e}"))?;
-        // Load the gazetteer now rather than on the first request that needs it.
+        // Load the gazetteer now rather than on the first request that needs it, and make
+        // the unknown-address hash off the request path (it is a full argon2id hash).
         let _ = mobiplan_geo::Gazetteer::embedded();
+        let _ = tokio::task::spawn_blocking(crate::auth::dummy_hash).await;
         Ok(AppState {
             store: Arc::new(store),
             clock,
