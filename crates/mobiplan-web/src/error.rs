@@ -28,10 +28,10 @@ pub enum WebError {
     /// which.
     #[error("{0}")]
     Forbidden(String),
-    /// 429: too many failed logins; the text says when to try again, `Retry-After` in how
-    /// many seconds.
-    #[error("{message}")]
-    TooManyRequests { message: String, retry_after: u64 },
+    /// 429: too many attempts; the text says when to try again. (The login throttle answers
+    /// with its own page and `Retry-After`.)
+    #[error("{0}")]
+    TooManyRequests(String),
     /// 503: the server is too busy for this request now (every password-hashing slot is
     /// taken); `Retry-After` says when to try again.
     #[error("{message}")]
@@ -74,7 +74,7 @@ impl WebError {
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
-            WebError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -84,9 +84,7 @@ impl WebError {
     /// `Retry-After`, in seconds, for the refusals that have one.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            WebError::TooManyRequests { retry_after, .. } | WebError::Busy { retry_after, .. } => {
-                Some(*retry_after)
-            }
+            WebError::Busy { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }
@@ -123,9 +121,7 @@ impl WebError {
                 vec![],
             ),
             WebError::Forbidden(m) => ("forbidden", m.clone(), vec![]),
-            WebError::TooManyRequests { message, .. } => {
-                ("too-many-requests", message.clone(), vec![])
-            }
+            WebError::TooManyRequests(m) => ("too-many-requests", m.clone(), vec![]),
             WebError::Busy { message, .. } => ("busy", message.clone(), vec![]),
             WebError::TooLarge { message } => ("too-large", message.clone(), vec![]),
             WebError::Internal(_) => (

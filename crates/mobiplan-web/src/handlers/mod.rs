@@ -51,7 +51,7 @@ pub fn error_page(lang: Lang, err: WebError) -> Response {
     let (title, text) = match &err {
         WebError::NotFound => (t(lang, "web.not-found"), t(lang, "web.not-found-text")),
         WebError::Forbidden(text) => (t(lang, "web.forbidden"), text.clone()),
-        WebError::TooManyRequests { message, .. } => (t(lang, "web.too-many"), message.clone()),
+        WebError::TooManyRequests(text) => (t(lang, "web.too-many"), text.clone()),
         WebError::Busy { message, .. } => (t(lang, "web.busy"), message.clone()),
         WebError::Internal(_) => (t(lang, "web.internal"), t(lang, "web.internal-text")),
         other => (t(lang, "web.bad-request"), other.to_string()),
