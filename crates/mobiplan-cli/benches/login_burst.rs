@@ -118,14 +118,32 @@ fn csrf_of(html: &str) -> String {
 
 async fn round(base: &str, n: usize, round: usize) -> BTreeMap<u16, usize> {
     // One login form (its pre-login cookie and token) for every attempt.
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = plain.get(format!("{base}/login")).send().await.unwrap();
+    let pre_session = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find_map(|kv| kv.strip_prefix("mobiplan_csrf="))
+        .expect("the pre-login cookie")
+        .to_owned();
+    let token = csrf_of(&page.text().await.unwrap());
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "cookie",
+        format!("mobiplan_csrf={pre_session}").parse().unwrap(),
+    );
     let client = reqwest::Client::builder()
-        .cookie_store(true)
+        .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    let page = client.get(format!("{base}/login")).send().await.unwrap();
-    let token = csrf_of(&page.text().await.unwrap());
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let client = client.clone();
