@@ -534,6 +534,7 @@ mod cases {
                     4,
                     "what-if scenarios: the project a scenario was copied from"
                 ),
+                (5, "login throttle shared by every instance; server secrets"),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);
