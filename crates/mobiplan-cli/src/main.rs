@@ -17,6 +17,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use mobiplan_i18n::Lang;
 
+// Gives freed memory back to the system (see Cargo.toml); measured by benches/login_burst.rs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "mobiplan",
@@ -74,9 +78,31 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
         listen: std::net::SocketAddr,
-        /// Where the SQLite database lives (created on first run).
+        /// Where the SQLite database lives (created on first run). `serve` holds a lock on it
+        /// while it runs (`restore` refuses meanwhile).
         #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
         data_dir: PathBuf,
+        /// The address people use (e.g. https://mobiplan.skola.lv): its host name is the one
+        /// (beside loopback names and the --listen address) requests may name in `Host`;
+        /// others get 421. `https://` makes cookies Secure.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<mobiplan_web::PublicUrl>,
+        /// A reverse proxy whose X-Forwarded-For names the client (repeat for several). From
+        /// any other peer the header is ignored; the login throttle counts the client address.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Also serve /metrics, /healthz and /readyz on this address (no Host check), e.g.
+        /// for a monitoring network. Without it /metrics answers only requests from this
+        /// machine.
+        #[arg(long, value_name = "ADDR:PORT")]
+        metrics_listen: Option<std::net::SocketAddr>,
+        /// Log lines as text (default) or JSON objects, one per line. The level and filter
+        /// come from RUST_LOG (default `info`).
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: LogFormat,
+        /// Most connections served at once (further ones wait in the listen queue).
+        #[arg(long, default_value_t = 1024, value_name = "N")]
+        max_connections: usize,
     },
     /// Accounts: add a user (the first owner too), set a password.
     User {
@@ -271,13 +297,50 @@ fn read_password() -> Result<String, String> {
 }
 
 fn web_config(data_dir: PathBuf) -> mobiplan_web::Config {
-    mobiplan_web::Config {
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    mobiplan_web::Config::new(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir,
-        database_url: std::env::var("DATABASE_URL")
+        std::env::var("DATABASE_URL")
             .ok()
             .filter(|u| !u.trim().is_empty()),
-    }
+    )
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs go to standard error (standard output carries the "running at" line tests and
+/// scripts read). RUST_LOG filters; without it, `info`.
+fn init_logging(format: LogFormat) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().or_else(|e| {
+        if std::env::var_os("RUST_LOG").is_some() {
+            Err(format!("RUST_LOG: {e}"))
+        } else {
+            Ok(EnvFilter::new("info"))
+        }
+    })?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match format {
+        LogFormat::Text => builder
+            .with_ansi(
+                std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none(),
+            )
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+    result.map_err(|e| format!("cannot set up logging: {e}"))
 }
 
 fn block_on<T>(f: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
@@ -325,16 +388,30 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Serve { listen, data_dir } => {
+        Command::Serve {
+            listen,
+            data_dir,
+            public_url,
+            trusted_proxies,
+            metrics_listen,
+            log_format,
+            max_connections,
+        } => {
+            init_logging(log_format)?;
             let database_url = std::env::var("DATABASE_URL")
                 .ok()
                 .filter(|u| !u.trim().is_empty());
+            let mut config = mobiplan_web::Config::new(listen, data_dir, database_url);
+            config.public_url = public_url;
+            config.trusted_proxies = trusted_proxies;
+            config.metrics_listen = metrics_listen;
+            if max_connections == 0 {
+                return Err("--max-connections: must be at least 1".into());
+            }
+            config.limits.max_connections = max_connections;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(mobiplan_web::serve(mobiplan_web::Config {
-                listen,
-                data_dir,
-                database_url,
-            }))?;
+            // A refusal is one line on standard error (printed by `main`), not a log record.
+            runtime.block_on(mobiplan_web::serve(config))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::User { action } => {

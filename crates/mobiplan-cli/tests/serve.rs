@@ -725,6 +725,38 @@ async fn a_backup_taken_while_saves_run_restores_every_acknowledged_save() {
     for w in writers {
         w.await.expect("a writer failed");
     }
+    // Never over the running server's database: it would acknowledge saves into a file that
+    // is then replaced.
+    let out = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .arg("restore")
+        .arg(&file)
+        .arg("--data-dir")
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let refusal = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "restore under a server: {refusal}"
+    );
+    assert!(
+        refusal.contains("stop the server") && refusal.contains(&server.child.id().to_string()),
+        "{refusal}"
+    );
+    // The server's log: a line per request with the route's template and the user's id,
+    // never the e-mail address.
+    let log = server.stderr();
+    assert!(
+        log.contains("route=\"/api/projects/{id}\"") && log.contains("status=200"),
+        "{log}"
+    );
+    assert!(
+        log.contains("mobiplan serving"),
+        "the configuration at start: {log}"
+    );
+    assert!(!log.contains(OWNER), "no e-mail address in the log");
     drop(server);
     assert!(
         backup.status.success(),

@@ -261,9 +261,48 @@ pub fn mobility_rows(p: &Project, rb: &Rulebook, lang: Lang) -> Vec<MobilityRow>
 pub fn csv(plan: &Plan) -> Result<Vec<u8>, ExportError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let err = |e: ::csv::Error| ExportError::Csv(e.to_string());
-    w.write_record(headers(plan.lang)).map_err(err)?;
+    w.write_record(
+        headers(plan.lang)
+            .iter()
+            .map(|h| neutralise(h).into_owned()),
+    )
+    .map_err(err)?;
     for row in mobility_rows(plan.project, plan.rulebook, plan.lang) {
-        w.write_record(row.cells()).map_err(err)?;
+        w.write_record(row.cells().iter().map(|c| neutralise(c).into_owned()))
+            .map_err(err)?;
     }
     w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// A cell a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, as OWASP's "CSV Injection" advises: a name such as
+/// `=HYPERLINK(…)` typed into a plan stays text when the list is opened. (The CSV writer
+/// quotes cells that need it, doubling embedded quotes.)
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+#[cfg(test)]
+mod csv_injection_tests {
+    use super::neutralise;
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(neutralise(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in ["Anna Bērziņa", "2026-09-01", "12", "", "a=b"] {
+            assert_eq!(neutralise(fine), fine);
+        }
+    }
 }

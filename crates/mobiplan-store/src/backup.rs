@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use crate::config::SQLITE_FILE;
 use crate::error::{Result, StoreError};
+use crate::lock::DataDirLock;
 use crate::migrations::latest_version;
 use crate::store::Backend;
 use crate::{Store, StoreConfig};
@@ -41,6 +42,8 @@ impl Store {
         let target = file.to_str().ok_or_else(|| {
             StoreError::Invalid(format!("{} is not a UTF-8 path", file.display()))
         })?;
+        // Created private before SQLite writes into it: a backup holds the password hashes.
+        crate::config::make_private_file(file).map_err(io)?;
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(pool)
@@ -99,11 +102,13 @@ pub async fn verify_sqlite_backup(file: &Path) -> Result<()> {
 
 /// Replaces the SQLite database in `data_dir` with the backup `file` (checked first with
 /// [`verify_sqlite_backup`]). The database it replaces is kept as a snapshot beside it; the
-/// returned path names that snapshot (`None` when there was no database). The server must not
-/// be running on `data_dir` meanwhile.
+/// returned path names that snapshot (`None` when there was no database). Refused with
+/// [`StoreError::Locked`] while a server holds `data_dir` ([`DataDirLock`]).
 pub async fn restore_sqlite(file: &Path, data_dir: &Path) -> Result<Option<PathBuf>> {
+    // Held until the new file is in place: a server starting meanwhile waits its turn, and a
+    // running one makes the restore refuse before anything changes.
+    let _lock = DataDirLock::acquire(data_dir)?;
     verify_sqlite_backup(file).await?;
-    std::fs::create_dir_all(data_dir).map_err(io)?;
     let target = data_dir.join(SQLITE_FILE);
     let kept = if target.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
@@ -118,6 +123,7 @@ pub async fn restore_sqlite(file: &Path, data_dir: &Path) -> Result<Option<PathB
     };
     let tmp = data_dir.join(format!("{SQLITE_FILE}.restoring"));
     std::fs::copy(file, &tmp).map_err(io)?;
+    crate::config::make_private_file(&tmp).map_err(io)?;
     std::fs::File::open(&tmp)
         .and_then(|f| f.sync_all())
         .map_err(io)?;

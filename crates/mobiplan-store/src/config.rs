@@ -109,8 +109,11 @@ pub(crate) fn sqlite_options(file: &Path) -> SqliteConnectOptions {
 }
 
 pub(crate) async fn open_sqlite(dir: &Path) -> Result<SqlitePool> {
-    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    create_private_dir(dir).map_err(sqlx::Error::Io)?;
     let file = dir.join(SQLITE_FILE);
+    // SQLite creates its -wal and -shm files with the database file's mode, so a private
+    // database file keeps all three private (password hashes and sessions live there).
+    make_private_file(&file).map_err(sqlx::Error::Io)?;
     let pool = SqlitePoolOptions::new()
         .max_connections(SQLITE_MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -120,6 +123,42 @@ pub(crate) async fn open_sqlite(dir: &Path) -> Result<SqlitePool> {
     // durable too, not only their contents.
     sync_dir(dir).map_err(sqlx::Error::Io)?;
     Ok(pool)
+}
+
+/// Creates `dir` (and its parents) readable by this user only, if missing.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Makes `file` readable and writable by this user only: created empty with mode 0600 when
+/// missing (an empty file is an empty SQLite database), narrowed to 0600 when it exists.
+pub(crate) fn make_private_file(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(file)?;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

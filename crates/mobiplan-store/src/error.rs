@@ -43,11 +43,31 @@ pub enum StoreError {
     #[error("cannot connect: {0}")]
     Unreachable(String),
 
+    /// The data directory is held by a running server (see [`crate::DataDirLock`]); the
+    /// message says which process and what to do.
+    #[error("{0}")]
+    Locked(String),
+
     /// The database could not be reached or refused the operation, the data directory could
     /// not be created (`sqlx::Error::Io`), or the database's schema is newer than this program
     /// (`sqlx::Error::Configuration`).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the database refused text it cannot hold (PostgreSQL: a NUL character, SQLSTATE
+    /// 22021 in text and 22P05 in JSON): the request's input, not the server, is at fault.
+    /// The web layer refuses control characters before they get here; this is the last line.
+    pub fn is_unstorable_text(&self) -> bool {
+        match self {
+            StoreError::Database(e) => e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "22021" || c == "22P05"),
+            _ => false,
+        }
+    }
 }
 
 /// The stored document at the time of a [`StoreError::Conflict`].

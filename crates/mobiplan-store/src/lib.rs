@@ -43,6 +43,8 @@
 //!                   used_at, used_by)
 //! project_shares   (project_id → projects, user_id → users, access read|edit)
 //! projects.scenario_of → projects ON DELETE SET NULL   (a what-if copy's original)
+//! login_throttle   (key PK `email:…`|`addr:…`, failures, last_failure_at, blocked_until)
+//! server_secrets   (name PK, secret, created_at)   (the same for every instance)
 //! ```
 //!
 //! Projects and rate profiles have an `org_id` (→ organisations); those from before accounts
@@ -57,10 +59,13 @@ mod accounts;
 mod backup;
 mod config;
 mod error;
+mod health;
 mod history;
+mod lock;
 mod migrations;
 mod scenarios;
 mod store;
+mod throttle;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -75,8 +80,11 @@ pub use accounts::{
 pub use backup::{restore_sqlite, verify_sqlite_backup};
 pub use config::StoreConfig;
 pub use error::{CurrentDocument, Result, StoreError};
+pub use health::PoolStatus;
 pub use history::{AutosaveFolding, SaveKind};
+pub use lock::{DataDirLock, LOCK_FILE};
 pub use store::Store;
+pub use throttle::ThrottleRule;
 
 /// A stored document with its identity and version.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -244,6 +244,38 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             ALTER TABLE project_versions ADD COLUMN burst BIGINT;
         ",
     },
+    Migration {
+        version: 6,
+        description: "login throttle shared by every instance; server secrets",
+        // One row per throttled key (`email:…`, `addr:…`); `server_secrets` holds keys every
+        // instance must agree on (the login-form CSRF key), created by the first to need one.
+        sqlite: "
+            CREATE TABLE login_throttle (
+                key              TEXT PRIMARY KEY NOT NULL,
+                failures         INTEGER NOT NULL CHECK (failures >= 0),
+                last_failure_at  TEXT NOT NULL,
+                blocked_until    TEXT
+            );
+            CREATE TABLE server_secrets (
+                name        TEXT PRIMARY KEY NOT NULL,
+                secret      TEXT NOT NULL,
+                created_at  TEXT NOT NULL
+            );
+        ",
+        postgres: "
+            CREATE TABLE login_throttle (
+                key              TEXT PRIMARY KEY,
+                failures         BIGINT NOT NULL CHECK (failures >= 0),
+                last_failure_at  TIMESTAMPTZ NOT NULL,
+                blocked_until    TIMESTAMPTZ
+            );
+            CREATE TABLE server_secrets (
+                name        TEXT PRIMARY KEY,
+                secret      TEXT NOT NULL,
+                created_at  TIMESTAMPTZ NOT NULL
+            );
+        ",
+    },
 ];
 
 /// The newest schema version this program knows.

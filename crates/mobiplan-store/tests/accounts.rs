@@ -11,6 +11,8 @@ suite!(
     shares_and_roles_decide_what_is_listed,
     sessions_and_authors,
     last_owner_stays,
+    login_throttle_counts_blocks_and_forgets,
+    server_secrets_are_made_once,
 );
 
 mod cases {
@@ -324,6 +326,76 @@ mod cases {
             store.set_member_role(&a.id, &anna.id, None).await,
             Err(StoreError::NotFound)
         ));
+        store.close().await;
+    }
+
+    pub async fn login_throttle_counts_blocks_and_forgets(fx: Arc<Fixture>) {
+        use mobiplan_store::ThrottleRule;
+        let store = fx.open().await;
+        let rule = ThrottleRule {
+            limit: 3,
+            window: Duration::minutes(15),
+            max_delay: Duration::hours(1),
+        };
+        let t0 = Utc::now();
+        let key = "email:a@a.lv";
+        assert_eq!(
+            store.record_login_failure(key, &rule, t0).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            store.record_login_failure(key, &rule, t0).await.unwrap(),
+            None
+        );
+        let until = store
+            .record_login_failure(key, &rule, t0)
+            .await
+            .unwrap()
+            .expect("the third failure blocks");
+        assert!(until - t0 >= Duration::minutes(15) - Duration::seconds(1));
+        let other = "addr:192.0.2.1";
+        assert_eq!(
+            store.login_blocked_until(&[other, key], t0).await.unwrap(),
+            Some(until)
+        );
+        assert_eq!(store.login_blocked_until(&[other], t0).await.unwrap(), None);
+        // After the block a failure doubles the wait; a quiet window forgets the count.
+        let t1 = until;
+        let again = store
+            .record_login_failure(key, &rule, t1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(again - t1 >= Duration::minutes(30) - Duration::seconds(1));
+        let later = again + Duration::minutes(15);
+        assert_eq!(
+            store.record_login_failure(key, &rule, later).await.unwrap(),
+            None
+        );
+        // Housekeeping removes only quiet keys; clearing removes a key.
+        assert_eq!(store.forget_login_failures(later).await.unwrap(), 0);
+        store.record_login_failure(other, &rule, t0).await.unwrap();
+        assert_eq!(
+            store
+                .forget_login_failures(t0 + Duration::minutes(1))
+                .await
+                .unwrap(),
+            1
+        );
+        store.clear_login_failures(key).await.unwrap();
+        assert_eq!(
+            store.login_blocked_until(&[key], later).await.unwrap(),
+            None
+        );
+        store.close().await;
+    }
+
+    pub async fn server_secrets_are_made_once(fx: Arc<Fixture>) {
+        let store = fx.open().await;
+        let first = store.server_secret("login-csrf").await.unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(store.server_secret("login-csrf").await.unwrap(), first);
+        assert_ne!(store.server_secret("other").await.unwrap(), first);
         store.close().await;
     }
 }

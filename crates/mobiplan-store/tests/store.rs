@@ -538,6 +538,7 @@ mod cases {
                     5,
                     "project versions stored as changes; autosaves folded into history entries"
                 ),
+                (6, "login throttle shared by every instance; server secrets"),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);

@@ -52,7 +52,15 @@ pub enum Access {
     RateProfile(Need),
     /// The organisation `{org}`, with at least this role.
     Org(Role),
+    /// Operators' monitoring (`/metrics`): only from the server's own machine (the socket's
+    /// peer is a loopback address, whatever a proxy header says) or on `--metrics-listen`.
+    Operator,
 }
+
+/// The client's address as the server understands it (see [`crate::input::client_address`]),
+/// for the handlers that throttle by it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 /// What a user may do with a project: the best of the organisation role and a share.
 pub fn project_level(grant: ProjectGrant) -> Option<Need> {
@@ -121,9 +129,6 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// The largest request body the guard reads to find a form's CSRF token (imports included).
-const MAX_BODY: usize = 16 * 1024 * 1024;
-
 /// The `_csrf` field of a form body (url-encoded, or a multipart part).
 fn form_token(content_type: &str, body: &[u8]) -> Option<String> {
     if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -154,19 +159,65 @@ struct Denied {
 }
 
 fn deny(lang: Lang, api: bool, d: Denied) -> Response {
-    if api {
-        let err = match d.status {
-            StatusCode::NOT_FOUND => WebError::NotFound,
-            StatusCode::UNAUTHORIZED => WebError::Unauthorized,
-            _ => WebError::Forbidden(t(lang, d.key)),
-        };
-        return err.into_response();
-    }
+    // A lookup that failed is the server's failure, never a refusal: 500, not 403.
     let err = match d.status {
         StatusCode::NOT_FOUND => WebError::NotFound,
+        StatusCode::UNAUTHORIZED if api => WebError::Unauthorized,
+        s if s.is_server_error() => WebError::Internal("authorization lookup failed".into()),
         _ => WebError::Forbidden(t(lang, d.key)),
     };
-    crate::handlers::error_page(lang, err)
+    crate::handlers::respond_error(lang, api, err)
+}
+
+/// 421 Misdirected Request: this server does not answer for that host name.
+fn misdirected(lang: Lang, api: bool) -> Response {
+    let text = t(lang, "web.misdirected-text");
+    if api {
+        return crate::error::problem(StatusCode::MISDIRECTED_REQUEST, text, None);
+    }
+    let title = t(lang, "web.misdirected");
+    crate::handlers::html(
+        StatusCode::MISDIRECTED_REQUEST,
+        lang,
+        title.clone(),
+        "/",
+        crate::views::pages::message_page(lang, &title, &text),
+    )
+}
+
+/// Whether a percent-encoded path holds a control character once decoded (`%00`, `%0A` …).
+fn path_has_control(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            decoded.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        decoded.push(bytes[i]);
+        i += 1;
+    }
+    // No id holds a line break or a tab either: every control character counts here.
+    String::from_utf8_lossy(&decoded)
+        .chars()
+        .any(char::is_control)
+}
+
+fn bad_field(lang: Lang, api: bool, field: String) -> Response {
+    crate::handlers::respond_error(
+        lang,
+        api,
+        WebError::BadRequest {
+            field,
+            message: t(lang, "web.control-character"),
+        },
+    )
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -199,7 +250,7 @@ async fn decide(
         }
     };
     match access {
-        Access::Public | Access::Setup | Access::User => Ok(None),
+        Access::Public | Access::Setup | Access::User | Access::Operator => Ok(None),
         Access::Project(need) => {
             let id = param(params, "id").ok_or(not_found)?;
             let grant = match state.store.project_grant(&actor.user.id, id).await {
@@ -266,8 +317,56 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
     let path = req.uri().path().to_owned();
     let api = path.starts_with("/api/");
-    let secure = auth::behind_tls(req.headers());
+    let secure = auth::behind_tls(req.headers()) || state.public_https;
     let now = state.clock.now();
+
+    // Only the names this server was told it has: a page answering for any name is what a
+    // DNS-rebinding attack needs to reach a server on loopback from a browser.
+    let host = crate::input::request_host(req.headers(), req.uri());
+    if !host.as_deref().is_some_and(|h| state.hosts.allows(h)) {
+        state
+            .metrics
+            .rejected_hosts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return misdirected(lang, api);
+    }
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let client = crate::input::client_address(peer, req.headers(), &state.trusted_proxies);
+        req.extensions_mut().insert(ClientAddr(client));
+    }
+
+    // Input no handler should have to think about: ids with control characters name nothing;
+    // a query that does not read, or a field holding a control character, is refused by name.
+    if path_has_control(&path) {
+        return deny(
+            lang,
+            api,
+            Denied {
+                status: StatusCode::NOT_FOUND,
+                key: "web.not-found",
+            },
+        );
+    }
+    if let Some(query) = req.uri().query() {
+        match crate::input::bad_form_field(query.as_bytes()) {
+            Ok(None) => {}
+            Ok(Some(field)) => return bad_field(lang, api, field),
+            Err(crate::input::NotUrlEncoded) => {
+                return crate::handlers::respond_error(
+                    lang,
+                    api,
+                    WebError::BadRequest {
+                        field: "query".into(),
+                        message: t(lang, "web.bad-query"),
+                    },
+                );
+            }
+        }
+    }
 
     // Who is asking.
     let mut actor = None;
@@ -283,20 +382,71 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
             Err(e) => return crate::handlers::respond_error(lang, api, e),
         }
     }
+    // Before the login, the cookie holds a pre-login session id and the forms carry a token
+    // made from it with the server's key: a token is good only for the session it was made
+    // for, and only the server can make one.
     let mut new_anon_csrf = None;
     let csrf = match csrf {
         Some(c) => c,
-        None => match auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 43) {
-            Some(c) => c.to_owned(),
-            None => match auth::new_token() {
-                Ok(c) => {
-                    new_anon_csrf = Some(c.clone());
-                    c
-                }
-                Err(e) => return crate::handlers::respond_error(lang, api, e),
-            },
-        },
+        None => {
+            let pre_session =
+                match auth::cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 43) {
+                    Some(c) => c.to_owned(),
+                    None => match auth::new_token() {
+                        Ok(c) => {
+                            new_anon_csrf = Some(c.clone());
+                            c
+                        }
+                        Err(e) => return crate::handlers::respond_error(lang, api, e),
+                    },
+                };
+            auth::login_csrf_token(&state.login_csrf_key, &pre_session)
+        }
     };
+
+    // The body, read once (bounded) for the CSRF field and the control-character check.
+    if !is_safe(req.method()) {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let too_large = || {
+            let err = WebError::TooLarge {
+                message: t(lang, "web.body-too-large"),
+            };
+            crate::handlers::respond_error(lang, api, err)
+        };
+        if declared.is_some_and(|n| n > state.limits.max_body as u64) {
+            return too_large();
+        }
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, state.limits.max_body).await {
+            Ok(b) => b,
+            Err(_) => return too_large(),
+        };
+        let bad = if content_type.starts_with("application/x-www-form-urlencoded") {
+            crate::input::bad_form_field(&bytes).ok().flatten()
+        } else if content_type.starts_with("multipart/form-data") {
+            // Uploaded files are checked once parsed (their escapes hide what bytes show).
+            None
+        } else {
+            // JSON, whatever the client called it: handlers read JSON from the bytes.
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| crate::input::bad_json_field(&v))
+        };
+        if let Some(field) = bad {
+            return bad_field(lang, api, field);
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
 
     // Every state-changing request proves it comes from a mobiplan page (or a client that
     // read the token): the token in the X-CSRF-Token header or the form's `_csrf` field.
@@ -316,19 +466,10 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
                     .unwrap_or_default()
                     .to_owned();
                 let (parts, body) = req.into_parts();
-                let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-                    Ok(b) => b,
-                    Err(_) => {
-                        return crate::handlers::respond_error(
-                            lang,
-                            api,
-                            WebError::BadRequest {
-                                field: "body".into(),
-                                message: t(lang, "web.body-too-large"),
-                            },
-                        );
-                    }
-                };
+                // Already read into memory above: this takes no time and cannot fail.
+                let bytes = axum::body::to_bytes(body, usize::MAX)
+                    .await
+                    .unwrap_or_default();
                 let token = form_token(&content_type, &bytes);
                 req = Request::from_parts(parts, Body::from(bytes));
                 token
@@ -357,7 +498,17 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
         Some(p) => match route_info(req.method(), p) {
             Some(r) => Some(r),
             None if ROUTES.iter().any(|r| r.path == p) => {
-                return (StatusCode::METHOD_NOT_ALLOWED, t(lang, "web.bad-request"))
+                if api {
+                    return crate::error::problem(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        t(lang, "web.method-not-allowed"),
+                        None,
+                    );
+                }
+                return (
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    t(lang, "web.method-not-allowed"),
+                )
                     .into_response();
             }
             None => {
@@ -383,7 +534,26 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
         };
         let decision = match (route.access, &actor) {
             (Access::Public, _) => Ok(None),
+            // The socket's peer, never a forwarded address: a proxy on this machine forwards
+            // everyone.
+            (Access::Operator, _) if peer.is_some_and(|p| p.is_loopback()) => Ok(None),
+            (Access::Operator, _) => Err(deny(
+                lang,
+                api,
+                Denied {
+                    status: StatusCode::NOT_FOUND,
+                    key: "web.not-found",
+                },
+            )),
             (Access::Setup, _) if users => Err(Redirect::to("/login").into_response()),
+            // Whoever completes the setup owns the server: only someone on this machine, by a
+            // loopback name (a rebound DNS name resolving to 127.0.0.1 is not one).
+            (Access::Setup, _)
+                if !host.as_deref().is_some_and(crate::input::is_loopback_name)
+                    || !peer.is_some_and(|p| p.is_loopback()) =>
+            {
+                Err(misdirected(lang, api))
+            }
             (Access::Setup, _) => Ok(None),
             (_, _) if !users => Err(if api {
                 WebError::Unauthorized.into_response()
@@ -434,6 +604,7 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
     if let Some(a) = &actor {
         req.extensions_mut().insert(a.clone());
     }
+    let user = actor.as_ref().map(|a| a.user.id.clone());
     let ctx = RequestContext {
         actor,
         csrf,
@@ -441,6 +612,10 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
     };
     let mut res = CONTEXT.scope(ctx, next.run(req)).await;
     attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+    if let Some(user) = user {
+        res.extensions_mut()
+            .insert(crate::observe::LoggedUser(user));
+    }
     res
 }
 
@@ -466,12 +641,7 @@ pub fn url_encode(s: &str) -> String {
 }
 
 /// A `next` target is only ever a local path (never another site).
-pub fn local_target(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
+pub use crate::input::local_target;
 
 /// The logged-in user of the current request (the guard let only logged-in users reach the
 /// handlers of `User`, `Project`, `RateProfile` and `Org` routes).
@@ -574,6 +744,16 @@ mod tests {
         assert_eq!(local_target(Some("//evil.example/")), "/");
         assert_eq!(local_target(Some("https://evil.example/")), "/");
         assert_eq!(local_target(Some("/\\evil")), "/");
+        assert_eq!(local_target(Some("/a\u{0}b")), "/");
         assert_eq!(local_target(None), "/");
+    }
+
+    #[test]
+    fn paths_with_encoded_control_characters_are_found() {
+        assert!(path_has_control("/projects/abc%00"));
+        assert!(path_has_control("/projects/a%0Ab"));
+        assert!(path_has_control("/projects/a%c2%85"));
+        assert!(!path_has_control("/projects/R%C4%ABga%20x"));
+        assert!(!path_has_control("/projects/100%"));
     }
 }

@@ -4,7 +4,6 @@
 //! Secrets are never stored as such: the session cookie and invitation links carry 256-bit
 //! random tokens, the database keeps their SHA-256; passwords are kept as argon2id PHC strings.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -14,6 +13,7 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use mobiplan_store::{Membership, Role, Store, User};
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::error::WebError;
 
@@ -33,6 +33,11 @@ pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
 impl Clock {
     pub fn system() -> Clock {
         Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads `now` (another server's clock in tests of several instances).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
     }
 
     /// A clock that stands still at `start` until the returned handle moves it.
@@ -74,10 +79,15 @@ pub struct SecurityPolicy {
     pub idle_timeout: Duration,
     /// A session ends this long after the login, however busy.
     pub absolute_timeout: Duration,
-    /// Failed logins for one e-mail address within `throttle_window` before further attempts
-    /// are refused until the window has passed.
-    pub max_failed_logins: usize,
+    /// Failed logins for one e-mail address before further attempts are refused for
+    /// `throttle_window`; each further failure after a refusal doubles the wait, up to
+    /// `max_throttle_delay`. Counted in the database, so every instance shares it.
+    pub max_failed_logins: u32,
+    /// The same for one client address (IPv6: its /64). Higher, since a whole school can sit
+    /// behind one address.
+    pub max_failed_logins_per_address: u32,
     pub throttle_window: Duration,
+    pub max_throttle_delay: Duration,
     /// How long an invitation link can be used.
     pub invitation_lifetime: Duration,
 }
@@ -89,8 +99,27 @@ impl Default for SecurityPolicy {
             idle_timeout: Duration::hours(2),
             absolute_timeout: Duration::hours(12),
             max_failed_logins: 5,
+            max_failed_logins_per_address: 50,
             throttle_window: Duration::minutes(15),
+            max_throttle_delay: Duration::hours(24),
             invitation_lifetime: Duration::days(7),
+        }
+    }
+}
+
+impl SecurityPolicy {
+    pub fn account_rule(&self) -> mobiplan_store::ThrottleRule {
+        mobiplan_store::ThrottleRule {
+            limit: self.max_failed_logins,
+            window: self.throttle_window,
+            max_delay: self.max_throttle_delay,
+        }
+    }
+
+    pub fn address_rule(&self) -> mobiplan_store::ThrottleRule {
+        mobiplan_store::ThrottleRule {
+            limit: self.max_failed_logins_per_address,
+            ..self.account_rule()
         }
     }
 }
@@ -275,44 +304,89 @@ pub async fn start_session(
     Ok((token, csrf))
 }
 
-/// Failed logins per e-mail address, in memory: a restart forgets them, which only gives an
-/// attacker a fresh window as often as the operator restarts the server.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<DateTime<Utc>>>>,
+/// The throttle key of an account: its normalised e-mail address. It is stored only in the
+/// throttle table, which holds nothing else about the person.
+pub fn account_key(email: &str) -> String {
+    format!("email:{}", mobiplan_store::normalise_email(email))
 }
 
-impl Throttle {
-    fn key(email: &str) -> String {
-        mobiplan_store::normalise_email(email)
-    }
+/// A bounded pool for password hashing (argon2id: 19 MiB and a core for tens of
+/// milliseconds each). At most `workers` hashes run at once, and at most `queue` more wait;
+/// a request beyond that is refused at once with [`WebError::Busy`] — before any hashing and
+/// before any memory is taken for it — so a burst of logins cannot exhaust memory.
+#[derive(Clone)]
+pub struct HashPool {
+    workers: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
+}
 
-    /// Whether a login for `email` may be tried now; if not, when it may again.
-    pub fn check(
-        &self,
-        policy: &SecurityPolicy,
-        email: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), DateTime<Utc>> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(Self::key(email)).or_default();
-        list.retain(|t| now - *t < policy.throttle_window);
-        if list.len() >= policy.max_failed_logins {
-            let oldest = list.iter().min().copied().unwrap_or(now);
-            return Err(oldest + policy.throttle_window);
+impl HashPool {
+    pub fn new(workers: usize, queue: usize) -> HashPool {
+        let workers = workers.max(1);
+        HashPool {
+            workers: Arc::new(Semaphore::new(workers)),
+            admitted: Arc::new(Semaphore::new(workers + queue)),
         }
-        Ok(())
     }
 
-    pub fn failed(&self, email: &str, now: DateTime<Utc>) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(Self::key(email)).or_default().push(now);
+    /// Runs `work` on a blocking thread once a worker is free, or refuses at once when the
+    /// queue is full.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashRefused> {
+        let _admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HashRefused::Busy)?;
+        let _worker = self
+            .workers
+            .acquire()
+            .await
+            .map_err(|_| HashRefused::Failed("the hashing pool is closed".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| HashRefused::Failed(e.to_string()))
     }
+}
 
-    pub fn succeeded(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&Self::key(email));
+/// Why [`HashPool::run`] did not run the work.
+#[derive(Debug)]
+pub enum HashRefused {
+    /// Every worker is busy and the queue is full: try again in a moment.
+    Busy,
+    Failed(String),
+}
+
+/// How long a client refused by a full hashing pool should wait (`Retry-After`).
+pub const BUSY_RETRY_SECONDS: u64 = 2;
+
+impl HashRefused {
+    pub fn into_web(self, lang: crate::i18n::Lang) -> WebError {
+        match self {
+            HashRefused::Busy => WebError::Busy {
+                message: crate::i18n::t(lang, "web.busy-text"),
+                retry_after: BUSY_RETRY_SECONDS,
+            },
+            HashRefused::Failed(e) => WebError::Internal(format!("password hashing: {e}")),
+        }
     }
+}
+
+/// The login-form CSRF token of a pre-login session id: HMAC-SHA-256 with the server's key,
+/// so that only tokens this server (or another instance on the same database) handed out
+/// for that very session are accepted — not any token a forger pairs with a cookie.
+pub fn login_csrf_token(key: &[u8], pre_session: &str) -> String {
+    use hmac::Mac;
+    let mut mac = match hmac::Hmac::<Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; this cannot happen.
+        Err(_) => return String::new(),
+    };
+    mac.update(b"mobiplan login csrf\0");
+    mac.update(pre_session.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 #[cfg(test)]
@@ -351,17 +425,47 @@ mod tests {
     }
 
     #[test]
-    fn throttle_refuses_after_the_limit_until_the_window_passes() {
-        let policy = SecurityPolicy::default();
-        let t = Throttle::default();
-        let start = Utc::now();
-        for i in 0..policy.max_failed_logins {
-            assert!(t.check(&policy, "A@x.lv", start).is_ok(), "attempt {i}");
-            t.failed("a@x.lv ", start);
+    fn login_csrf_tokens_belong_to_one_pre_login_session_and_key() {
+        let a = login_csrf_token(b"key", "session-a");
+        assert_eq!(a, login_csrf_token(b"key", "session-a"));
+        assert_ne!(a, login_csrf_token(b"key", "session-b"));
+        assert_ne!(a, login_csrf_token(b"other key", "session-a"));
+        assert_eq!(a.len(), 43);
+    }
+
+    #[tokio::test]
+    async fn the_hashing_pool_refuses_beyond_its_queue_before_running_anything() {
+        let pool = HashPool::new(1, 1);
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        let busy = pool.clone();
+        let first = tokio::spawn(async move {
+            busy.run(move || {
+                let _ = wait.blocking_recv();
+                1
+            })
+            .await
+        });
+        // Let the first take the worker.
+        while pool.workers.available_permits() > 0 {
+            tokio::task::yield_now().await;
         }
-        let until = t.check(&policy, "a@x.lv", start).unwrap_err();
-        assert_eq!(until, start + policy.throttle_window);
-        assert!(t.check(&policy, "other@x.lv", start).is_ok());
-        assert!(t.check(&policy, "a@x.lv", until).is_ok());
+        let queued = pool.clone();
+        let second = tokio::spawn(async move { queued.run(|| 2).await });
+        while pool.admitted.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = ran.clone();
+        let third = pool
+            .run(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+            .await;
+        assert!(matches!(third, Err(HashRefused::Busy)));
+        assert!(
+            !ran.load(std::sync::atomic::Ordering::SeqCst),
+            "refused work never runs"
+        );
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap().unwrap(), 1);
+        assert_eq!(second.await.unwrap().unwrap(), 2);
     }
 }

@@ -28,9 +28,17 @@ pub enum WebError {
     /// which.
     #[error("{0}")]
     Forbidden(String),
-    /// 429: too many failed logins; the text says when to try again.
+    /// 429: too many attempts; the text says when to try again. (The login throttle answers
+    /// with its own page and `Retry-After`.)
     #[error("{0}")]
     TooManyRequests(String),
+    /// 503: the server is too busy for this request now (every password-hashing slot is
+    /// taken); `Retry-After` says when to try again.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
+    /// 413: a request body larger than the server accepts.
+    #[error("{message}")]
+    TooLarge { message: String },
     /// 500: the database or another internal failure (logged with its cause).
     #[error("internal error")]
     Internal(String),
@@ -48,6 +56,10 @@ impl From<StoreError> for WebError {
                 field: "email".into(),
                 message: m,
             },
+            other if other.is_unstorable_text() => WebError::BadRequest {
+                field: "document".into(),
+                message: crate::i18n::t(crate::i18n::Lang::default(), "web.control-character"),
+            },
             other => WebError::Internal(other.to_string()),
         }
     }
@@ -63,11 +75,23 @@ impl WebError {
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    /// The one error format of the API: `{"error": {"code", "message", "fields": [{field, message}]}}`.
+    /// `Retry-After`, in seconds, for the refusals that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            WebError::Busy { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    /// The one error format of the API, a problem document (RFC 9457): `type`, `title` (the
+    /// status's phrase), `status`, `detail`, and the extension `error` —
+    /// `{"code", "message", "fields": [{field, message}]}` — that the API has always had.
     pub fn body(&self) -> serde_json::Value {
         let (code, message, fields): (&str, String, Vec<(String, String)>) = match self {
             WebError::NotFound => ("not-found", "no such resource".into(), vec![]),
@@ -98,13 +122,20 @@ impl WebError {
             ),
             WebError::Forbidden(m) => ("forbidden", m.clone(), vec![]),
             WebError::TooManyRequests(m) => ("too-many-requests", m.clone(), vec![]),
+            WebError::Busy { message, .. } => ("busy", message.clone(), vec![]),
+            WebError::TooLarge { message } => ("too-large", message.clone(), vec![]),
             WebError::Internal(_) => (
                 "internal",
                 "something went wrong on the server; nothing was changed".into(),
                 vec![],
             ),
         };
+        let status = self.status();
         let mut body = json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": message,
             "error": {
                 "code": code,
                 "message": message,
@@ -118,11 +149,54 @@ impl WebError {
     }
 }
 
+/// The media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A problem document for a status that has no [`WebError`] (a refusal of the HTTP layer or
+/// of an extractor: 405, 408, 413, 415, a query string that does not read): `detail` from the
+/// locale, `cause` the layer's own (English) words.
+pub fn problem(status: StatusCode, detail: String, cause: Option<String>) -> Response {
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::MISDIRECTED_REQUEST => "misdirected",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
+    };
+    let mut body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+        "error": { "code": code, "message": detail, "fields": [] },
+    });
+    if let Some(cause) = cause {
+        body["cause"] = json!(cause);
+    }
+    problem_response(status, &body)
+}
+
+fn problem_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut res = (status, Json(body)).into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(PROBLEM_JSON),
+    );
+    res
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::Internal(cause) = &self {
             tracing::error!(%cause, "request failed");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut res = problem_response(self.status(), &self.body());
+        if let Some(s) = self.retry_after() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        res
     }
 }

@@ -12,7 +12,7 @@ use mobiplan_store::Role;
 
 use crate::access::{Access, Need};
 use crate::handlers::{
-    accounts, activities, api, assets, dashboard, exports, history, implementation, projects,
+    accounts, activities, api, assets, dashboard, exports, history, implementation, ops, projects,
     rates, scenarios, visits,
 };
 use crate::state::AppState;
@@ -39,7 +39,7 @@ macro_rules! route_table {
     };
 }
 
-use Access::{Org, Project, Public, RateProfile, Setup, User};
+use Access::{Operator, Org, Project, Public, RateProfile, Setup, User};
 use Need::{Delete, Edit, Read, Share};
 
 route_table! {
@@ -127,6 +127,11 @@ route_table! {
     POST "/api/evaluate" => api::evaluate_document, User;
     GET "/api/places" => api::places, User;
     GET "/api/distance" => api::distance, User;
+    // Operations: liveness and readiness for load balancers (they reveal nothing), metrics
+    // only from this machine (or on --metrics-listen, see `operator_router`)
+    GET "/healthz" => ops::healthz, Public;
+    GET "/readyz" => ops::readyz, Public;
+    GET "/metrics" => ops::metrics, Operator;
 }
 
 pub fn router(state: AppState) -> Router {
@@ -136,7 +141,62 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::access::guard,
         ))
+        .layer(axum::middleware::from_fn(api_problems))
+        .layer(axum::extract::DefaultBodyLimit::max(state.limits.max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::observe::observe,
+        ))
         .with_state(state)
+}
+
+/// The routes of `--metrics-listen`: metrics and health only, for a monitoring network. No
+/// Host check and no session: nothing here changes or reveals a project.
+pub fn operator_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(ops::metrics))
+        .route("/healthz", axum::routing::get(ops::healthz))
+        .route("/readyz", axum::routing::get(ops::readyz))
+        .with_state(state)
+}
+
+/// Every error of an API route is a problem document (RFC 9457), also those made before or
+/// outside the handlers — an extractor's refusal of a query string or a JSON body, a body
+/// over the limit, a method the route does not have.
+async fn api_problems(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = req.uri().path().starts_with("/api/");
+    let lang = crate::i18n::lang_of(req.headers());
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_problem = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(crate::error::PROBLEM_JSON));
+    if is_problem {
+        return res;
+    }
+    // The layer's own words (axum's rejection text), kept as `cause` for the client's
+    // developer; what a person reads comes from the locale.
+    let cause = axum::body::to_bytes(res.into_body(), 16 * 1024)
+        .await
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .filter(|c| !c.is_empty());
+    let key = match status {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => "web.body-too-large",
+        axum::http::StatusCode::METHOD_NOT_ALLOWED => "web.method-not-allowed",
+        axum::http::StatusCode::REQUEST_TIMEOUT => "web.request-timeout",
+        s if s.is_server_error() => "web.internal-text",
+        _ => "web.bad-request-text",
+    };
+    crate::error::problem(status, crate::i18n::t(lang, key), cause)
 }
 
 async fn fallback(

@@ -1,21 +1,34 @@
-//! What every handler shares: the store, the clock, the security policy and the login
-//! throttle.
+//! What every handler shares: the store, the clock, the security policy, the password-hashing
+//! pool, the metrics and what the server was told about its place on the network.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use mobiplan_store::{Store, StoreConfig};
 
 use crate::Config;
-use crate::auth::{Clock, SecurityPolicy, Throttle};
+use crate::auth::{Clock, HashPool, SecurityPolicy};
 use crate::error::WebError;
+use crate::input::AllowedHosts;
+use crate::observe::Metrics;
+use crate::server::ServerLimits;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<Store>,
     pub clock: Clock,
     pub policy: Arc<SecurityPolicy>,
-    pub throttle: Arc<Throttle>,
+    /// Every password hash is computed here: a bounded number at once, a short queue.
+    pub hashing: HashPool,
+    pub metrics: Arc<Metrics>,
+    pub hosts: Arc<AllowedHosts>,
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+    pub limits: ServerLimits,
+    /// `--public-url` starts with https://: cookies are `Secure` whatever the proxy says.
+    pub public_https: bool,
+    /// The key the login-form CSRF tokens are made with (the same for every instance).
+    pub(crate) login_csrf_key: Arc<Vec<u8>>,
     /// Set once the first user exists (users are never all deleted), to spare a query.
     users_exist: Arc<AtomicBool>,
     describe: Arc<String>,
@@ -39,13 +52,25 @@ impl AppState {
         let store = Store::open(store_config)
             .await
             .map_err(|e| format!("cannot open the database ({describe}): {e}"))?;
-        // Load the gazetteer now rather than on the first request that needs it.
+        let login_csrf_key = store
+            .server_secret("login-csrf")
+            .await
+            .map_err(|e| format!("cannot read the server secret ({describe}): {e}"))?;
+        // Load the gazetteer now rather than on the first request that needs it, and make
+        // the unknown-address hash off the request path (it is a full argon2id hash).
         let _ = mobiplan_geo::Gazetteer::embedded();
+        let _ = tokio::task::spawn_blocking(crate::auth::dummy_hash).await;
         Ok(AppState {
             store: Arc::new(store),
             clock,
             policy: Arc::new(policy),
-            throttle: Arc::new(Throttle::default()),
+            hashing: HashPool::new(config.limits.hash_workers, config.limits.hash_queue),
+            metrics: Arc::new(Metrics::default()),
+            hosts: Arc::new(AllowedHosts::new(config.listen, config.public_url.as_ref())),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            limits: config.limits,
+            public_https: config.public_url.as_ref().is_some_and(|p| p.https),
+            login_csrf_key: Arc::new(login_csrf_key.into_bytes()),
             users_exist: Arc::new(AtomicBool::new(false)),
             describe: Arc::new(describe),
         })

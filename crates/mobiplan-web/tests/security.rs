@@ -168,7 +168,7 @@ async fn matrix(backend: Backend) {
                     "{what}: listed B's rate profile"
                 );
             }
-            Access::Public | Access::Setup => {}
+            Access::Public | Access::Setup | Access::Operator => {}
         }
 
         // B's viewer: reads, never writes.
@@ -209,7 +209,8 @@ async fn matrix(backend: Backend) {
         // Not logged in: only public routes answer.
         let res = send(&anonymous, &app, r.method, &path).await;
         let status = res.status().as_u16();
-        if !matches!(r.access, Access::Public | Access::Setup) {
+        // (`Operator` routes answer anyone on this machine: the test client is on loopback.)
+        if !matches!(r.access, Access::Public | Access::Setup | Access::Operator) {
             if r.method == "GET" && !api {
                 assert_eq!(status, 303, "{what}: anonymous GET");
                 let to = res.headers()["location"].to_str().unwrap();
@@ -753,4 +754,649 @@ fn the_openapi_document_describes_every_api_route() {
             );
         }
     }
+}
+
+// --- ready to face the internet (issue 12) --------------------------------------------------
+
+/// A logged-out client with a fresh login form: (client, the form's CSRF token).
+async fn login_form(app: &App) -> (Client, String) {
+    let c = anonymous_client();
+    let page = c.get(app.url("/login")).send().await.unwrap();
+    let token = csrf_of(&page.text().await.unwrap());
+    (c, token)
+}
+
+async fn try_login(
+    c: &Client,
+    url: &str,
+    token: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    c.post(format!("{url}/login"))
+        .form(&[("_csrf", token), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn throttle_is_shared_by_instances_and_grows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let policy = mobiplan_web::auth::SecurityPolicy::default();
+    let other = format!("http://{}", app.another_instance().await);
+    let (c, token) = login_form(&app).await;
+    // Failures alternate between the two instances: they count together.
+    for i in 0..policy.max_failed_logins {
+        let base = if i % 2 == 0 {
+            app.url("")
+        } else {
+            other.clone()
+        };
+        let res = try_login(&c, &base, &token, OWNER, "wrong password").await;
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    for base in [app.url(""), other.clone()] {
+        let res = try_login(&c, &base, &token, OWNER, PASSWORD).await;
+        assert_eq!(res.status(), 429, "{base}: even the right password waits");
+        let wait: i64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(wait, policy.throttle_window.num_seconds());
+    }
+    // After the first block, the next failure blocks for twice as long.
+    app.clock.advance(policy.throttle_window);
+    let res = try_login(&c, &other, &token, OWNER, "wrong again").await;
+    assert_eq!(res.status(), 401);
+    let res = try_login(&c, &app.url(""), &token, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    let wait: i64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 2 * policy.throttle_window.num_seconds());
+    // A third instance, started later (a restart), knows it too.
+    let restarted = format!("http://{}", app.another_instance().await);
+    let res = try_login(&c, &restarted, &token, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), 429, "a restart forgets nothing");
+    app.clock.advance(policy.throttle_window * 2);
+    let res = try_login(&c, &restarted, &token, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), 303, "after the wait");
+    // A success forgets the account's failures.
+    let (c, token) = login_form(&app).await;
+    let res = try_login(&c, &app.url(""), &token, OWNER, "wrong").await;
+    assert_eq!(res.status(), 401, "counting starts again");
+    let res = try_login(&c, &app.url(""), &token, OWNER, PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "one failure after a success blocks nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_login_throttle_is_shared_by_every_instance_survives_restarts_and_grows() {
+    for backend in support::backends() {
+        throttle_is_shared_by_instances_and_grows(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_client_address_across_accounts() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let policy = mobiplan_web::auth::SecurityPolicy::default();
+    let (c, token) = login_form(&app).await;
+    // One address trying many accounts (password spraying).
+    for i in 0..policy.max_failed_logins_per_address {
+        let email = format!("nobody{i}@spray.example");
+        let res = try_login(&c, &app.url(""), &token, &email, "guess").await;
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    let res = try_login(&c, &app.url(""), &token, OWNER, PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        429,
+        "the address is blocked for every account"
+    );
+    assert!(res.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn password_hashing_beyond_the_pool_and_its_queue_is_refused_before_hashing() {
+    let app = support::spawn_configured(Backend::Sqlite, |c| {
+        c.limits.hash_workers = 1;
+        c.limits.hash_queue = 0;
+    })
+    .await;
+    let (c, token) = login_form(&app).await;
+    let attempts = (0..12).map(|i| {
+        let c = c.clone();
+        let token = token.clone();
+        let base = app.url("");
+        async move { try_login(&c, &base, &token, &format!("u{i}@x.lv"), "wrong password").await }
+    });
+    let results = futures_join_all(attempts).await;
+    let busy: Vec<&reqwest::Response> = results.iter().filter(|r| r.status() == 503).collect();
+    assert!(!busy.is_empty(), "one worker, no queue: some are refused");
+    assert!(busy.iter().all(|r| r.headers()["retry-after"] == "2"));
+    assert!(
+        results
+            .iter()
+            .all(|r| r.status() == 503 || r.status() == 401),
+        "{:?}",
+        results.iter().map(|r| r.status()).collect::<Vec<_>>()
+    );
+    let metrics = app.get_text("/metrics").await;
+    assert!(
+        metrics.contains(&format!(
+            "mobiplan_password_hashing_refused_total {}",
+            busy.len()
+        )),
+        "{metrics}"
+    );
+}
+
+/// Runs the futures at once (without a futures crate).
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn slow_and_idle_connections_are_closed_and_bodies_are_bounded() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = support::spawn_configured(Backend::Sqlite, |c| {
+        c.limits.header_read_timeout = std::time::Duration::from_millis(500);
+        c.limits.max_body = 64 * 1024;
+    })
+    .await;
+    // Half a request head, then nothing: closed once the head timeout passes.
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    slow.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(
+        matches!(read, Ok(Ok(_)) | Ok(Err(_))),
+        "the server closed the half-open connection"
+    );
+    // Nothing at all after connecting: closed too.
+    let mut silent = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        silent.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "a silent connection is closed");
+    // A keep-alive connection left idle after its answer: closed.
+    let mut idle = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        idle.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(read.is_ok(), "an idle keep-alive connection is closed");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    // The server still answers.
+    let res = anonymous_client()
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // A body over the limit: 413, a problem document on the API.
+    let big = "x".repeat(65 * 1024);
+    let app_logged = app;
+    let res = anonymous_client()
+        .post(app_logged.url("/api/evaluate"))
+        .header("content-type", "application/json")
+        .header("x-csrf-token", "t")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["status"], 413);
+    assert_eq!(problem["error"]["code"], "too-large");
+}
+
+async fn control_characters_are_refused_by_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = app.create_project("Skola A", "SCH").await;
+    let stored = app.stored(&id).await;
+    let version = stored["version"].as_i64().unwrap();
+    let mut doc = stored["document"].clone();
+    doc["project"]["title"] = Value::String("Title\u{0}with NUL".into());
+
+    // The JSON API: update and create.
+    let res = app
+        .client
+        .put(app.url(&format!("/api/projects/{id}")))
+        .json(&serde_json::json!({"version": version, "document": doc}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400, "PUT with NUL");
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["error"]["fields"][0]["field"],
+        "document.project.title"
+    );
+    let res = app
+        .client
+        .post(app.url("/api/projects"))
+        .json(&doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400, "POST with NUL");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "project.title");
+
+    // Forms: the details form, sharing, rates, a bell character in a name.
+    for (path, field, value) in [
+        (format!("/projects/{id}/details"), "title", "a\u{0}b"),
+        (format!("/projects/{id}/sharing"), "email", "x\u{0}@y.lv"),
+        (format!("/projects/{id}/rates"), "profile", "p\u{0}"),
+        ("/projects".to_owned(), "applicant_name", "School\u{7}"),
+    ] {
+        let form = vec![
+            ("version".to_owned(), version.to_string()),
+            ("access".to_owned(), "read".to_owned()),
+            (field.to_owned(), value.to_owned()),
+        ];
+        let res = app.post_form(&path, &form).await;
+        assert_eq!(res.status(), 400, "{path} {field}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains(field), "{path}: the field is named");
+    }
+    // The login form, before any session.
+    let (c, token) = login_form(&app).await;
+    let res = try_login(&c, &app.url(""), &token, "x\u{0}@y.lv", "whatever").await;
+    assert_eq!(res.status(), 400, "login e-mail with NUL");
+    // Tab and line breaks are text.
+    let res = app
+        .post_form(
+            &format!("/projects/{id}/details"),
+            &[
+                ("version".into(), version.to_string()),
+                ("title".into(), "Two\r\nlines\tand a tab".into()),
+            ],
+        )
+        .await;
+    assert_ne!(res.status(), 400);
+    // A query string.
+    let res = app
+        .client
+        .get(app.url("/api/places?q=R%00iga"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "q");
+    // An id with a control character names nothing: 404, never 403 or 500.
+    for path in [
+        format!("/projects/{id}%00"),
+        "/projects/%00".to_owned(),
+        format!("/api/projects/{id}%00"),
+        "/rates/x%00".to_owned(),
+    ] {
+        let res = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+    }
+    // An import whose escapes carry a NUL.
+    let text = std::fs::read_to_string(support::root().join("examples/sch-riga-school.toml"))
+        .unwrap()
+        .replace("name = \"Anna Bērziņa\"", "name = \"Anna\\u0000\"");
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text(text).file_name("p.toml"),
+    );
+    let res = app
+        .client
+        .post(app.url("/projects/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "import with an escaped NUL");
+    assert_eq!(app.version(&id).await, version, "nothing was saved");
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_naming_the_field_and_bad_ids_are_not_found() {
+    for backend in support::backends() {
+        control_characters_are_refused_by_field(backend).await;
+    }
+}
+
+#[tokio::test]
+async fn only_this_servers_host_names_are_answered_and_setup_only_on_loopback_names() {
+    let app = spawn_empty(Backend::Sqlite).await;
+    let c = anonymous_client();
+    for path in ["/setup", "/login", "/api/openapi.json", "/assets/app.js"] {
+        let res = c
+            .get(app.url(path))
+            .header("host", "rebind.attacker.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 421, "{path}");
+    }
+    let res = c
+        .post(app.url("/setup"))
+        .header(
+            "host",
+            format!("rebind.attacker.example:{}", app.addr.port()),
+        )
+        .form(&[("name", "Mallory")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 421);
+    assert_eq!(app.state.store.count_users().await.unwrap(), 0);
+    let res = c
+        .get(app.url("/setup"))
+        .header("host", format!("localhost:{}", app.addr.port()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "localhost is a loopback name");
+
+    // The public name is allowed, but the setup stays on loopback names.
+    let public = support::spawn_configured(Backend::Sqlite, |c| {
+        c.public_url = Some("https://mobiplan.skola.lv".parse().unwrap());
+    })
+    .await;
+    let res = c
+        .get(public.url("/setup"))
+        .header("host", "mobiplan.skola.lv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 421, "no setup on the public name");
+    let res = anonymous_client()
+        .get(public.url("/login"))
+        .header("host", "Mobiplan.Skola.LV")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the public name is answered");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("Secure"), "https public URL: {cookie}");
+}
+
+#[tokio::test]
+async fn the_language_switch_redirects_only_within_the_site() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (back, expected) in [
+        ("/projects", "/projects"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/a\r\nSet-Cookie: x=1", "/"),
+        ("/a\u{0}", "/"),
+    ] {
+        let res = app
+            .post_form(
+                "/lang",
+                &[("lang".into(), "lv".into()), ("back".into(), back.into())],
+            )
+            .await;
+        if back.contains('\0') {
+            assert_eq!(res.status(), 400, "a NUL is refused as input");
+            continue;
+        }
+        assert_eq!(res.status(), 303, "{back:?}");
+        assert_eq!(res.headers()["location"], expected, "{back:?}");
+    }
+    let res = app
+        .client
+        .post(app.url("/lang"))
+        .header("x-forwarded-proto", "https")
+        .form(&[("lang", "en"), ("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn api_errors_are_problem_documents() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for (path, status) in [
+        ("/api/distance?year=abc", 400),
+        ("/api/projects/nothing-here", 404),
+        ("/api/no-such-route", 404),
+    ] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), status, "{path}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], status, "{path}");
+        assert!(
+            body["title"].is_string() && body["detail"].is_string(),
+            "{path}"
+        );
+        assert!(
+            body["error"]["code"].is_string(),
+            "{path}: the old member stays"
+        );
+    }
+    let res = app
+        .client
+        .post(app.url("/api/evaluate"))
+        .header("content-type", "application/json")
+        .body("{ not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn the_login_csrf_token_is_bound_to_the_pre_login_session() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // A forger's own pair: a well-formed cookie and the same value as the token.
+    let forged = "A".repeat(43);
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/login"))
+        .header("cookie", format!("mobiplan_csrf={forged}"))
+        .form(&[
+            ("_csrf", forged.as_str()),
+            ("email", OWNER),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "a token the server did not make");
+    // Another visitor's token does not work with this visitor's session.
+    let (mine, _) = login_form(&app).await;
+    let (_, theirs) = login_form(&app).await;
+    let res = try_login(&mine, &app.url(""), &theirs, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), 403, "a token made for another session");
+    let (c, token) = login_form(&app).await;
+    let res = try_login(&c, &app.url(""), &token, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), 303);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn data_files_are_private_to_the_server_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_project("Skola A", "SCH").await;
+    let dir = app.config.data_dir.clone();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{:?} is {mode:o}", entry.file_name());
+    }
+    let backup = dir.join("backup.sqlite");
+    app.state.store.backup_to(&backup).await.unwrap();
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the backup holds password hashes");
+}
+
+#[tokio::test]
+async fn restore_refuses_while_the_server_holds_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.sqlite");
+    {
+        let store = mobiplan_store::Store::open(mobiplan_store::StoreConfig::Sqlite(
+            dir.path().join("elsewhere"),
+        ))
+        .await
+        .unwrap();
+        store.backup_to(&backup).await.unwrap();
+        store.close().await;
+    }
+    let config = mobiplan_web::Config::new(
+        "127.0.0.1:0".parse().unwrap(),
+        dir.path().join("data"),
+        None,
+    );
+    let serving = tokio::spawn(mobiplan_web::serve(config.clone()));
+    // The server takes the lock before it creates its database: once the file is there, the
+    // server holds the directory.
+    let db = config.data_dir.join("mobiplan.sqlite");
+    while !db.exists() {
+        assert!(!serving.is_finished(), "the server stopped");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let message = mobiplan_web::admin::restore(&config, &backup)
+        .await
+        .expect_err("restore refuses while serve runs");
+    assert!(
+        message.contains("stop the server") && message.contains(&std::process::id().to_string()),
+        "{message}"
+    );
+    assert!(!serving.is_finished(), "the server runs on");
+    serving.abort();
+    let _ = serving.await;
+    // The server is gone, and its lock with it.
+    mobiplan_web::admin::restore(&config, &backup)
+        .await
+        .expect("restore once the server stopped");
+}
+
+#[tokio::test]
+async fn health_readiness_metrics_and_request_ids() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("x-request-id"));
+    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .get(app.url("/projects/nothing-here"))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["x-request-id"], "trace-42");
+    let (c, token) = login_form(&app).await;
+    try_login(&c, &app.url(""), &token, OWNER, "wrong password").await;
+    let metrics = app.get_text("/metrics").await;
+    for line in [
+        "mobiplan_http_requests_total{route=\"/projects/{id}\",method=\"GET\",status=\"404\"} 1",
+        "mobiplan_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1",
+        "mobiplan_failed_logins_total 1",
+        "mobiplan_db_pool_max_connections",
+        "# TYPE mobiplan_saves_total counter",
+    ] {
+        assert!(metrics.contains(line), "{line} in:\n{metrics}");
+    }
+    assert!(!metrics.contains(OWNER), "no e-mail in the metrics");
+
+    // The separate monitoring address answers without the Host check.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(mobiplan_web::server::serve(
+        listener,
+        mobiplan_web::operator_router(app.state.clone()),
+        mobiplan_web::ServerLimits::default(),
+    ));
+    let res = anonymous_client()
+        .get(format!("http://{addr}/metrics"))
+        .header("host", "monitoring.internal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn the_mobility_csv_neutralises_formulas() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let text = std::fs::read_to_string(support::root().join("examples/sch-riga-school.toml"))
+        .unwrap()
+        .replace(
+            "name = \"Anna Bērziņa\"",
+            "name = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\"",
+        );
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text(text).file_name("p.toml"),
+    );
+    let res = app
+        .client
+        .post(app.url("/projects/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let id = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/projects/")
+        .to_owned();
+    let csv = app
+        .get_text(&format!("/projects/{id}/export/mobility-csv"))
+        .await;
+    assert!(csv.contains("'=HYPERLINK("), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK(") && !csv.contains(",\"=HYPERLINK("),
+        "{csv}"
+    );
 }

@@ -1,6 +1,9 @@
 //! Accounts: login and logout, the first-run setup, invitations, the organisation page, the
 //! account page and sharing a project. Who may call each is decided by the route table.
 
+use std::sync::atomic::Ordering;
+
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -9,7 +12,7 @@ use mobiplan_store::{NewOrganisation, NewUser, Role, ShareAccess, StoreError};
 use serde::Deserialize;
 
 use super::{error_page, html, see_other};
-use crate::access::{actor, local_target};
+use crate::access::{ClientAddr, actor, local_target};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::error::WebError;
 use crate::forms::FormData;
@@ -29,19 +32,25 @@ fn values(form: &FormData, names: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether cookies get `Secure`: the proxy said the request came over TLS, or the operator
+/// said the public address is https.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.public_https || auth::behind_tls(headers)
+}
+
 /// A response that logs the user in: the session cookie and a redirect.
-fn logged_in(headers: &HeaderMap, token: &str, to: &str) -> Response {
+fn logged_in(secure: bool, token: &str, to: &str) -> Response {
     let mut res = see_other(to);
-    let cookie = auth::set_cookie(SESSION_COOKIE, token, None, auth::behind_tls(headers));
+    let cookie = auth::set_cookie(SESSION_COOKIE, token, None, secure);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
 }
 
-fn logged_out(headers: &HeaderMap) -> Response {
+fn logged_out(secure: bool) -> Response {
     let mut res = see_other("/login");
-    let cookie = auth::set_cookie(SESSION_COOKIE, "", Some(0), auth::behind_tls(headers));
+    let cookie = auth::set_cookie(SESSION_COOKIE, "", Some(0), secure);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -62,6 +71,7 @@ pub async fn login_page(ReqLang(lang): ReqLang, Query(q): Query<NextQuery>) -> R
 pub async fn login(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -92,16 +102,23 @@ pub async fn login(
             ),
         )
     };
-    if let Err(until) = state.throttle.check(&state.policy, &email, now) {
-        let minutes = ((until - now).num_seconds() + 59) / 60;
-        return again(
-            StatusCode::TOO_MANY_REQUESTS,
-            tr(
-                lang,
-                "web.acc.throttled",
-                &[("minutes", minutes.max(1).to_string())],
-            ),
-        );
+    // Both the account and the client's address are counted, in the database, so every
+    // instance sees the same failures and a restart forgets none. A refused attempt costs no
+    // password hash.
+    let account = auth::account_key(&email);
+    let address = client.map(|Extension(ClientAddr(a))| crate::input::address_key(a));
+    let mut keys = vec![account.as_str()];
+    keys.extend(address.as_deref());
+    let blocked = match state.store.login_blocked_until(&keys, now).await {
+        Ok(b) => b,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    if let Some(until) = blocked {
+        state
+            .metrics
+            .throttled_logins
+            .fetch_add(1, Ordering::Relaxed);
+        return throttled(lang, &again, until, now);
     }
     let creds = match state.store.credentials(&email).await {
         Ok(c) => c,
@@ -112,22 +129,71 @@ pub async fn login(
         .as_ref()
         .map_or(auth::dummy_hash(), |c| c.password_hash.as_str())
         .to_owned();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let ok = match state
+        .hashing
+        .run(move || auth::verify_password(&password, &hash))
         .await
-        .unwrap_or(false);
+    {
+        Ok(ok) => ok,
+        Err(refused) => {
+            if matches!(refused, auth::HashRefused::Busy) {
+                state
+                    .metrics
+                    .hashing_refused
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            return error_page(lang, refused.into_web(lang));
+        }
+    };
     match creds {
         Some(c) if ok => {
-            state.throttle.succeeded(&email);
+            if let Err(e) = state.store.clear_login_failures(&account).await {
+                return error_page(lang, e.into());
+            }
             match auth::start_session(&state.store, &c.id, now).await {
-                Ok((token, _)) => logged_in(&headers, &token, &next),
+                Ok((token, _)) => logged_in(secure(&state, &headers), &token, &next),
                 Err(e) => error_page(lang, e),
             }
         }
         _ => {
-            state.throttle.failed(&email, now);
+            state.metrics.failed_logins.fetch_add(1, Ordering::Relaxed);
+            let counted = [
+                Some((account.as_str(), state.policy.account_rule())),
+                address.as_deref().map(|a| (a, state.policy.address_rule())),
+            ];
+            for (key, rule) in counted.into_iter().flatten() {
+                if let Err(e) = state.store.record_login_failure(key, &rule, now).await {
+                    return error_page(lang, e.into());
+                }
+            }
             again(StatusCode::UNAUTHORIZED, t(lang, "web.acc.login-failed"))
         }
     }
+}
+
+/// The login form again with the throttle's notice, 429 and `Retry-After`.
+fn throttled(
+    lang: Lang,
+    again: &dyn Fn(StatusCode, String) -> Response,
+    until: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Response {
+    // Rounded up: a client that waits this long finds the block over.
+    let seconds = ((until - now).num_milliseconds() + 999)
+        .div_euclid(1000)
+        .max(1);
+    let minutes = (seconds + 59) / 60;
+    let mut res = again(
+        StatusCode::TOO_MANY_REQUESTS,
+        tr(
+            lang,
+            "web.acc.throttled",
+            &[("minutes", minutes.max(1).to_string())],
+        ),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds as u64));
+    res
 }
 
 pub async fn logout(
@@ -140,7 +206,7 @@ pub async fn logout(
         Err(e) => return error_page(lang, e),
     };
     match state.store.delete_session(&a.session).await {
-        Ok(()) => logged_out(&headers),
+        Ok(()) => logged_out(secure(&state, &headers)),
         Err(e) => error_page(lang, e.into()),
     }
 }
@@ -155,7 +221,7 @@ pub async fn logout_everywhere(
         Err(e) => return error_page(lang, e),
     };
     match state.store.delete_user_sessions(&a.user.id).await {
-        Ok(()) => logged_out(&headers),
+        Ok(()) => logged_out(secure(&state, &headers)),
         Err(e) => error_page(lang, e.into()),
     }
 }
@@ -217,10 +283,24 @@ fn valid_email(email: &str) -> bool {
     }
 }
 
-async fn hash(password: String) -> Result<String, WebError> {
-    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+/// A new password's hash, on the bounded hashing pool like every login.
+async fn hash(state: &AppState, lang: Lang, password: String) -> Result<String, WebError> {
+    match state
+        .hashing
+        .run(move || auth::hash_password(&password))
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
+    {
+        Ok(hashed) => hashed,
+        Err(refused) => {
+            if matches!(refused, auth::HashRefused::Busy) {
+                state
+                    .metrics
+                    .hashing_refused
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            Err(refused.into_web(lang))
+        }
+    }
 }
 
 pub async fn setup(
@@ -275,7 +355,7 @@ pub async fn setup(
             ),
         );
     }
-    let password_hash = match hash(password).await {
+    let password_hash = match hash(&state, lang, password).await {
         Ok(h) => h,
         Err(e) => return error_page(lang, e),
     };
@@ -298,7 +378,7 @@ pub async fn setup(
     match created {
         Ok((_, user)) => match auth::start_session(&state.store, &user.id, state.clock.now()).await
         {
-            Ok((token, _)) => logged_in(&headers, &token, "/"),
+            Ok((token, _)) => logged_in(secure(&state, &headers), &token, "/"),
             Err(e) => error_page(lang, e),
         },
         // Someone else finished the setup first.
@@ -407,7 +487,7 @@ pub async fn invitation_accept(
     let mut errors = Vec::new();
     let (name, email, password) = check_user(lang, &form, &mut errors);
     if errors.is_empty() {
-        let password_hash = match hash(password).await {
+        let password_hash = match hash(&state, lang, password).await {
             Ok(h) => h,
             Err(e) => return error_page(lang, e),
         };
@@ -423,7 +503,7 @@ pub async fn invitation_accept(
         {
             Ok(u) => {
                 return match auth::start_session(&state.store, &u.id, now).await {
-                    Ok((token, _)) => logged_in(&headers, &token, "/"),
+                    Ok((token, _)) => logged_in(secure(&state, &headers), &token, "/"),
                     Err(e) => error_page(lang, e),
                 };
             }
@@ -532,7 +612,7 @@ pub async fn invitation_create(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
-    let scheme = if auth::behind_tls(&headers) {
+    let scheme = if secure(&state, &headers) {
         "https"
     } else {
         "http"

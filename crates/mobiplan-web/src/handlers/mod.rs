@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod exports;
 pub mod history;
 pub mod implementation;
+pub mod ops;
 pub mod projects;
 pub mod rates;
 pub mod scenarios;
@@ -54,16 +55,21 @@ pub fn error_page(lang: Lang, err: WebError) -> Response {
         WebError::NotFound => (t(lang, "web.not-found"), t(lang, "web.not-found-text")),
         WebError::Forbidden(text) => (t(lang, "web.forbidden"), text.clone()),
         WebError::TooManyRequests(text) => (t(lang, "web.too-many"), text.clone()),
+        WebError::Busy { message, .. } => (t(lang, "web.busy"), message.clone()),
         WebError::Internal(_) => (t(lang, "web.internal"), t(lang, "web.internal-text")),
         other => (t(lang, "web.bad-request"), other.to_string()),
     };
-    html(
+    let mut res = html(
         err.status(),
         lang,
         title.clone(),
         "/",
         crate::views::pages::message_page(lang, &title, &text),
-    )
+    );
+    if let Some(s) = err.retry_after() {
+        res.headers_mut().insert(header::RETRY_AFTER, s.into());
+    }
+    res
 }
 
 /// An error as JSON for the API, as a page otherwise.
@@ -340,6 +346,7 @@ pub async fn save_change(
             .await
         {
             Ok(stored) => {
+                state.metrics.saved(was_merged);
                 return Ok(Saved {
                     stored,
                     merged: was_merged,

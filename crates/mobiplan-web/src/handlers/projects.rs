@@ -519,6 +519,14 @@ pub fn parse_upload(name: &str, bytes: &[u8]) -> Result<ProjectFile, Vec<(String
             .map(|e| (e.field.clone(), e.to_string()))
             .collect::<Vec<_>>()
     })?;
+    // A file's escapes (`\u0000`) reach the document even though the form check saw none.
+    if let Some(field) = serde_json::to_value(&doc)
+        .ok()
+        .and_then(|v| crate::input::bad_json_field(&v))
+    {
+        let message = t(crate::i18n::Lang::default(), "web.control-character");
+        return Err(vec![(field.clone(), format!("{field}: {message}"))]);
+    }
     // Structural problems are kept (the project page lists them), but the format must hold.
     let _ = Project::from_file(doc.clone());
     Ok(doc)
@@ -742,29 +750,22 @@ async fn rates_conflict(
     )
 }
 
-pub async fn lang_set(body: Bytes) -> Response {
+pub async fn lang_set(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = FormData::parse(&body);
     let lang: crate::i18n::Lang = form
         .get("lang")
         .and_then(|l| l.parse().ok())
         .unwrap_or_default();
-    // Only local paths: the switch must not become an open redirect.
-    let back = form
-        .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or("/")
-        .to_owned();
+    // Only same-site paths: the switch must not become an open redirect.
+    let back = crate::access::local_target(form.get("back"));
+    let secure = state.public_https || crate::auth::behind_tls(&headers);
     (
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, back),
             (
                 header::SET_COOKIE,
-                format!(
-                    "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-                    crate::i18n::COOKIE,
-                    lang.code()
-                ),
+                crate::auth::set_cookie(crate::i18n::COOKIE, lang.code(), Some(31_536_000), secure),
             ),
         ],
     )

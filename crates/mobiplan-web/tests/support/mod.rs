@@ -45,6 +45,8 @@ pub struct App {
     pub clock: mobiplan_web::auth::ManualClock,
     /// The first owner's organisation (empty after [`spawn_empty`]).
     pub org: String,
+    /// How the server was started (the same database for [`App::another_instance`]).
+    pub config: mobiplan_web::Config,
     _dir: tempfile::TempDir,
 }
 
@@ -91,19 +93,45 @@ fn rand_suffix() -> u64 {
 
 /// The app with no user yet (the first-run state), and a client that is not logged in.
 pub async fn spawn_empty(backend: Backend) -> App {
+    spawn_configured(backend, |_| {}).await
+}
+
+/// [`spawn_empty`] with the configuration changed first (limits, public URL …).
+pub async fn spawn_configured(
+    backend: Backend,
+    change: impl FnOnce(&mut mobiplan_web::Config),
+) -> App {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = match &backend {
         Backend::Sqlite => None,
         Backend::Postgres(url) => Some(fresh_postgres(url).await),
     };
-    let config = mobiplan_web::Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
+    let mut config = mobiplan_web::Config::new(
+        "127.0.0.1:0".parse().unwrap(),
+        dir.path().to_path_buf(),
         database_url,
-    };
+    );
+    change(&mut config);
     let (clock, handle) = mobiplan_web::auth::Clock::manual(chrono::Utc::now());
+    let (state, addr) = start(&config, clock).await;
+    App {
+        addr,
+        client: anonymous_client(),
+        state,
+        clock: handle,
+        org: String::new(),
+        config,
+        _dir: dir,
+    }
+}
+
+/// Opens the store of `config` and serves it on a new port of 127.0.0.1.
+async fn start(
+    config: &mobiplan_web::Config,
+    clock: mobiplan_web::auth::Clock,
+) -> (mobiplan_web::AppState, SocketAddr) {
     let state = mobiplan_web::AppState::open_with(
-        &config,
+        config,
         clock,
         mobiplan_web::auth::SecurityPolicy::default(),
     )
@@ -112,16 +140,19 @@ pub async fn spawn_empty(backend: Backend) -> App {
     let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = mobiplan_web::router(state.clone());
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
-    App {
-        addr,
-        client: anonymous_client(),
-        state,
-        clock: handle,
-        org: String::new(),
-        _dir: dir,
+    // The server's own accept loop, with its limits and the peer address each request needs.
+    tokio::spawn(mobiplan_web::server::serve(listener, router, config.limits));
+    (state, addr)
+}
+
+impl App {
+    /// A second server on the same database (as behind a load balancer), with its own
+    /// memory and the same clock as this one; its address.
+    pub async fn another_instance(&self) -> SocketAddr {
+        // The instances' clocks move together: a test moves this app's clock only.
+        let mine = self.clock.clone();
+        let follow = mobiplan_web::auth::Clock::from_fn(move || mine.now());
+        start(&self.config, follow).await.1
     }
 }
 
