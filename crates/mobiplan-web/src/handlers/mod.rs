@@ -362,7 +362,7 @@ pub async fn save_change(
     }
     Err(SaveError::Web(WebError::TooManyRequests(t(
         Lang::En,
-        "web.busy",
+        "web.save-busy",
     ))))
 }
 

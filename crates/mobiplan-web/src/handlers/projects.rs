@@ -706,7 +706,7 @@ pub async fn rates_select(
             Err(e) => return error_page(lang, e.into()),
         }
     }
-    error_page(lang, WebError::TooManyRequests(t(lang, "web.busy")))
+    error_page(lang, WebError::TooManyRequests(t(lang, "web.save-busy")))
 }
 
 /// Someone chose another rate profile since the person's page was shown.
