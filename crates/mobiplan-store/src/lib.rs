@@ -34,6 +34,9 @@
 //!                   used_at, used_by)
 //! project_shares   (project_id → projects, user_id → users, access read|edit)
 //! projects.scenario_of → projects ON DELETE SET NULL   (a what-if copy's original)
+//! rulebook_editions (id PK, call_year, edition, seq, document TOML, loaded_by → users
+//!                   ON DELETE SET NULL, author, note, loaded_at; UNIQUE (call_year, seq))
+//! instance_admins  (user_id PK → users ON DELETE CASCADE, granted_at)
 //! ```
 //!
 //! Projects and rate profiles have an `org_id` (→ organisations); those from before accounts
@@ -49,6 +52,7 @@ mod backup;
 mod config;
 mod error;
 mod migrations;
+mod rulebooks;
 mod scenarios;
 mod store;
 
@@ -65,6 +69,7 @@ pub use accounts::{
 pub use backup::{restore_sqlite, verify_sqlite_backup};
 pub use config::StoreConfig;
 pub use error::{CurrentDocument, Result, StoreError};
+pub use rulebooks::{ProjectOfYear, RulebookEdition, RulebookEditionSummary};
 pub use store::Store;
 
 /// A stored document with its identity and version.
