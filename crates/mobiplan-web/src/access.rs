@@ -52,6 +52,10 @@ pub enum Access {
     RateProfile(Need),
     /// The organisation `{org}`, with at least this role.
     Org(Role),
+    /// An instance administrator (`instance_admins`, named from the command line): loading
+    /// corrected rulebook editions for every project of the instance. Owning an organisation
+    /// is not enough.
+    InstanceAdmin,
 }
 
 /// What a user may do with a project: the best of the organisation role and a share.
@@ -200,6 +204,11 @@ async fn decide(
     };
     match access {
         Access::Public | Access::Setup | Access::User => Ok(None),
+        Access::InstanceAdmin => match state.store.is_instance_admin(&actor.user.id).await {
+            Ok(true) => Ok(None),
+            Ok(false) => Err(forbidden),
+            Err(e) => Err(internal(e)),
+        },
         Access::Project(need) => {
             let id = param(params, "id").ok_or(not_found)?;
             let grant = match state.store.project_grant(&actor.user.id, id).await {

@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     pub policy: Arc<SecurityPolicy>,
     pub throttle: Arc<Throttle>,
+    /// The rulebook editions in effect: loaded corrections over the embedded editions.
+    pub editions: Arc<crate::editions::Editions>,
     /// Set once the first user exists (users are never all deleted), to spare a query.
     users_exist: Arc<AtomicBool>,
     describe: Arc<String>,
@@ -39,6 +41,7 @@ impl AppState {
         let store = Store::open(store_config)
             .await
             .map_err(|e| format!("cannot open the database ({describe}): {e}"))?;
+        let editions = crate::editions::Editions::from_store(&store).await?;
         // Load the gazetteer now rather than on the first request that needs it.
         let _ = mobiplan_geo::Gazetteer::embedded();
         Ok(AppState {
@@ -46,6 +49,7 @@ impl AppState {
             clock,
             policy: Arc::new(policy),
             throttle: Arc::new(Throttle::default()),
+            editions: Arc::new(editions),
             users_exist: Arc::new(AtomicBool::new(false)),
             describe: Arc::new(describe),
         })

@@ -5,5 +5,6 @@ pub mod exports;
 pub mod layout;
 pub mod pages;
 pub mod partials;
+pub mod rulebooks;
 pub mod scenarios;
 pub mod tracking;
