@@ -534,6 +534,10 @@ mod cases {
                     4,
                     "what-if scenarios: the project a scenario was copied from"
                 ),
+                (
+                    5,
+                    "corrected rulebook editions with their history, and instance administrators"
+                ),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);
