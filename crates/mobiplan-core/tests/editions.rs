@@ -36,7 +36,7 @@ fn run(f: ProjectFile, rb: &Rulebook, now: Option<&str>) -> Vec<Finding> {
     check(&p, rb, &CheckContext { now: now.map(at) })
 }
 
-fn only<'a>(out: &'a [Finding], rule: RuleId) -> &'a Finding {
+fn only(out: &[Finding], rule: RuleId) -> &Finding {
     let hits: Vec<&Finding> = out.iter().filter(|f| f.rule == rule).collect();
     assert_eq!(hits.len(), 1, "expected one {rule}: {out:#?}");
     hits[0]
