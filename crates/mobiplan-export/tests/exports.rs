@@ -582,3 +582,48 @@ fn the_checklist_has_the_five_areas_for_every_course_with_latvian_letters_intact
         }
     });
 }
+
+/// The SCH example moved to call 2027, whose deadline and start window are not published yet.
+fn example_in_2027() -> Example {
+    let text = std::fs::read_to_string(root().join("examples/sch-riga-school.toml")).unwrap();
+    let file = mobiplan_core::project::parse_toml(&text).unwrap();
+    let moved = mobiplan_core::editions::move_to_call(&file, 2027, true).unwrap();
+    let mut project = Project::from_file(moved).unwrap();
+    mobiplan_geo::fill_distances(&mut project, mobiplan_geo::Gazetteer::embedded()).unwrap();
+    Example {
+        name: "sch-riga-school-2027".into(),
+        project,
+        rulebook: Rulebook::embedded(2027).unwrap(),
+    }
+}
+
+#[test]
+fn the_calendar_and_timeline_leave_out_dates_not_published_yet() {
+    let ex = example_in_2027();
+    assert!(ex.rulebook.rounds[&1].deadline.is_none());
+    let ev = evaluate(&ex.project, &ex.rulebook, None, now());
+    let ics = String::from_utf8(export(Format::Ics, &plan(&ex, &ev, Lang::En)).unwrap()).unwrap();
+    let unfolded = icalendar::parser::unfold(&ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let uids: Vec<String> = cal
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .filter_map(|c| c.find_prop("UID").map(|p| p.val.as_str().to_owned()))
+        .collect();
+    assert!(uids.iter().any(|u| u.starts_with("project@")), "{uids:?}");
+    assert!(!uids.iter().any(|u| u.starts_with("deadline@")), "{uids:?}");
+    assert!(
+        !uids.iter().any(|u| u.starts_with("start-window@")),
+        "{uids:?}"
+    );
+
+    let svg =
+        String::from_utf8(export(Format::TimelineSvg, &plan(&ex, &ev, Lang::En)).unwrap()).unwrap();
+    // The project, every activity, every visit: no start window.
+    assert_eq!(
+        svg.matches("rx=\"2\"").count(),
+        1 + ex.project.activities.len() + ex.project.visits.len()
+    );
+    assert!(!svg.contains(&t(Lang::En, "export.timeline.deadline")));
+}
