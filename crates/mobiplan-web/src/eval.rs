@@ -8,12 +8,10 @@ use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::{Finding, Project, RateProfile, Rulebook, Severity};
 
-/// The newest call year with a rulebook: the default for new projects and profiles.
+/// The call year that is open or coming by the server's clock, from the instance's editions:
+/// the default for new projects, rate profiles and distance look-ups.
 pub fn latest_year() -> u16 {
-    Rulebook::embedded_years()
-        .into_iter()
-        .max()
-        .unwrap_or_default()
+    crate::editions::current().default_year(crate::editions::now())
 }
 
 /// The one place every page gets a call year's rulebook from: the edition in effect on this
