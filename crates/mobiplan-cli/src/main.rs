@@ -5,6 +5,7 @@
 //! invalid input (file, rulebook, rate profile, flags).
 
 mod compare;
+mod editions;
 mod load;
 mod output;
 mod places;
@@ -55,12 +56,19 @@ struct Common {
     rulebook: Option<PathBuf>,
 }
 
-/// The newest call year with an embedded rulebook.
+/// The call year that is open or coming by today's date (from the embedded rulebooks'
+/// deadlines): the default of `--year`.
 fn latest_year() -> u16 {
-    mobiplan_core::Rulebook::embedded_years()
-        .into_iter()
-        .max()
-        .unwrap_or_default()
+    let now = chrono::Utc::now().fixed_offset();
+    let calls: Vec<(u16, mobiplan_core::editions::CallState)> =
+        mobiplan_core::Rulebook::embedded_years()
+            .into_iter()
+            .filter_map(|y| {
+                let rb = mobiplan_core::Rulebook::embedded(y).ok()?;
+                Some((y, rb.call_state(now)))
+            })
+            .collect();
+    mobiplan_core::editions::default_call_year(&calls).unwrap_or_default()
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -207,13 +215,38 @@ enum Command {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
-    /// List every rule with its values, source and confidence.
+    /// List every rule with its values, source, confidence and whether each is carried from an
+    /// earlier call or unknown; `rules diff` compares two editions, `rules load` installs a
+    /// corrected edition in the web application's database.
     Rules {
-        /// The call year.
+        #[command(subcommand)]
+        action: Option<RulesAction>,
+        /// The call year (default: the call that is open or coming).
         #[arg(long, default_value_t = latest_year())]
         year: u16,
         #[command(flatten)]
         common: Common,
+    },
+    /// Move a project to another call: writes the moved file and shows which findings and
+    /// budget lines change. Exit status 1 when the moved project has rule errors.
+    Migrate {
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        /// The call year to move to.
+        #[arg(long)]
+        to: u16,
+        /// Also move every date of the plan by the difference in whole years.
+        #[arg(long)]
+        shift_years: bool,
+        /// Where to write the moved project (TOML); default: the file's name with the new
+        /// year, in the current directory. An existing file is not overwritten.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// Check the deadline at this moment (RFC 3339) instead of now.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
     },
     /// Find places in the offline gazetteer (GeoNames), in Latvian, English or the local language.
     Places {
@@ -245,6 +278,40 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum RulesAction {
+    /// What changed between two editions: each value added, removed or changed, with both
+    /// sources. FROM and TO are call years (the embedded editions) or rulebook files.
+    Diff {
+        from: String,
+        to: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Load a corrected edition into the web application's database (the instance
+    /// administrator's task, on the server's machine): validated like the embedded editions,
+    /// kept with its history, in effect for every project of its call year.
+    Load {
+        /// The rulebook file (TOML, the format of rulebook/<year>.toml).
+        file: PathBuf,
+        /// Why it is loaded (kept in the history).
+        #[arg(long)]
+        note: String,
+        /// The instance administrator loading it (an e-mail address of a user).
+        #[arg(long, value_name = "EMAIL")]
+        by: String,
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// The editions loaded into the web application's database, newest first.
+    History {
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum UserAction {
     /// Add a user; the password is read from the first line of standard input. Without
     /// --org, a new organisation is created with the user as its owner (the first owner when
@@ -272,6 +339,18 @@ enum UserAction {
         /// The new organisation's town.
         #[arg(long, required_unless_present = "org")]
         town: Option<String>,
+        /// Also make the user an instance administrator (may load corrected rulebook editions
+        /// for the whole instance; owning an organisation is not enough).
+        #[arg(long)]
+        admin: bool,
+        #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
+        data_dir: PathBuf,
+    },
+    /// Make a user an instance administrator, or end it with --revoke.
+    Admin {
+        email: String,
+        #[arg(long)]
+        revoke: bool,
         #[arg(long, default_value = "mobiplan-data", value_name = "DIR")]
         data_dir: PathBuf,
     },
@@ -425,6 +504,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     oid,
                     country,
                     town,
+                    admin,
                     data_dir,
                 } => {
                     let choice = match org {
@@ -443,8 +523,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     };
                     let password = read_password()?;
                     let config = web_config(data_dir);
-                    block_on(mobiplan_web::admin::add_user(
+                    let added = block_on(mobiplan_web::admin::add_user(
                         &config, &email, &name, &password, &choice,
+                    ))?;
+                    if admin {
+                        let made = block_on(mobiplan_web::admin::set_instance_admin(
+                            &config, &email, true,
+                        ))?;
+                        format!("{added}\n{made}")
+                    } else {
+                        added
+                    }
+                }
+                UserAction::Admin {
+                    email,
+                    revoke,
+                    data_dir,
+                } => {
+                    let config = web_config(data_dir);
+                    block_on(mobiplan_web::admin::set_instance_admin(
+                        &config, &email, !revoke,
                     ))?
                 }
                 UserAction::Password { email, data_dir } => {
@@ -636,7 +734,39 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(exit(tracked.has_errors()))
         }
-        Command::Rules { year, common } => {
+        Command::Rules {
+            action: Some(action),
+            ..
+        } => rules_action(action),
+        Command::Migrate {
+            file,
+            to,
+            shift_years,
+            out,
+            common,
+            now,
+        } => {
+            let now = load::parse_now(now.as_deref())?;
+            let m = editions::migrate(
+                &file,
+                to,
+                shift_years,
+                out.as_deref(),
+                common.rulebook.as_deref(),
+                now,
+                common.lang,
+            )?;
+            match common.format {
+                Format::Json => emit(&output::json_text(&editions::migrate_json(&m, common.lang))),
+                Format::Text => emit(&editions::migrate_text(&m, common.lang)),
+            }
+            Ok(exit(m.has_errors()))
+        }
+        Command::Rules {
+            action: None,
+            year,
+            common,
+        } => {
             let rb = load::rulebook(year, common.rulebook.as_deref(), common.lang)?;
             match common.format {
                 Format::Json => emit(&output::json_text(&output::rules_json(&rb))),
@@ -682,6 +812,45 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn rules_action(action: RulesAction) -> Result<ExitCode, String> {
+    match action {
+        RulesAction::Diff {
+            from,
+            to,
+            format,
+            lang,
+        } => {
+            let a = editions::edition(&from, lang)?;
+            let b = editions::edition(&to, lang)?;
+            let d = mobiplan_core::editions::diff(&a, &b);
+            match format {
+                Format::Json => emit(&output::json_text(&editions::diff_json(&d))),
+                Format::Text => emit(&editions::diff_text(&d, lang)),
+            }
+        }
+        RulesAction::Load {
+            file,
+            note,
+            by,
+            data_dir,
+        } => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let config = web_config(data_dir);
+            let message = block_on(mobiplan_web::admin::load_rulebook(
+                &config, &text, &by, &note,
+            ))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+            println!("{message}");
+        }
+        RulesAction::History { data_dir } => {
+            let config = web_config(data_dir);
+            emit(&block_on(mobiplan_web::admin::rulebook_history(&config))?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the whole output; a reader that went away (a closed pipe) is not an error.

@@ -361,6 +361,8 @@ pub fn rules_json(rb: &Rulebook) -> Value {
                 "source": m.source,
                 "confidence": m.confidence,
                 "note": m.note,
+                "state": if m.carried_from.is_some() { "carried" } else { "known" },
+                "carried_from": m.carried_from,
                 "values": values,
             })
         })
@@ -370,6 +372,12 @@ pub fn rules_json(rb: &Rulebook) -> Value {
         "edition": rb.meta.edition,
         "title": rb.meta.title,
         "currency": rb.meta.currency,
+        "rounds": rb.rounds.values().map(|r| json!({
+            "round": r.number,
+            "deadline": r.deadline.map(|d| d.to_rfc3339()),
+            "start_from": r.start_window().map(|w| w.0.to_string()),
+            "start_to": r.start_window().map(|w| w.1.to_string()),
+        })).collect::<Vec<_>>(),
         "sources": rb.sources,
         "rules": rules,
         "parameters": rb.params(),
@@ -399,60 +407,41 @@ pub fn rules_text(rb: &Rulebook, lang: Lang) -> String {
             bold(&pad(id.as_str(), 25)),
             severity_cell(m.severity, lang),
             dim(&format!(
-                "[{}; {}]",
+                "[{}; {}{}]",
                 m.source,
-                text(lang, &format!("confidence.{:?}", m.confidence))
+                text(lang, &format!("confidence.{:?}", m.confidence)),
+                m.carried_from
+                    .map(|y| format!(
+                        "; {}",
+                        render(lang, "cli.carried-from", &[("year", y.to_string())])
+                    ))
+                    .unwrap_or_default()
             ))
         );
         w!(out, "    {}", m.text);
         let prefix = format!("rules.{}.values.", id.as_str());
         for p in rb.params().iter().filter(|p| p.path.starts_with(&prefix)) {
-            let unit = p
-                .unit
-                .as_deref()
-                .map(|u| format!(" {u}"))
-                .unwrap_or_default();
             w!(
                 out,
-                "    {} = {}{unit} {}",
+                "    {} = {} {}{}",
                 &p.path[prefix.len()..],
-                compact(&p.value),
-                dim(&format!(
-                    "[{}; {}]{}",
-                    p.source,
-                    text(lang, &format!("confidence.{:?}", p.confidence)),
-                    conf_mark(p.confidence)
-                ))
+                crate::editions::value_text(p, lang),
+                dim(&crate::editions::provenance(p, lang)),
+                conf_mark(p.confidence)
             );
         }
     }
     w!(out);
     w!(out, "{}", bold(&text(lang, "cli.values")));
     for p in rb.params().iter().filter(|p| !p.path.starts_with("rules.")) {
-        let unit = p
-            .unit
-            .as_deref()
-            .map(|u| format!(" {u}"))
-            .unwrap_or_default();
         w!(
             out,
-            "  {} = {}{unit} {}",
+            "  {} = {} {}{}",
             p.path,
-            compact(&p.value),
-            dim(&format!(
-                "[{}; {}]{}",
-                p.source,
-                text(lang, &format!("confidence.{:?}", p.confidence)),
-                conf_mark(p.confidence)
-            ))
+            crate::editions::value_text(p, lang),
+            dim(&crate::editions::provenance(p, lang)),
+            conf_mark(p.confidence)
         );
     }
     std::mem::take(out)
-}
-
-fn compact(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }

@@ -265,7 +265,8 @@ fn a_json_project_gives_the_same_budget_as_its_toml_twin() {
 
 #[test]
 fn rules_lists_every_rule_id_with_its_values_source_and_confidence() {
-    let out = mobiplan(&["rules", "--format", "json"]);
+    // The default year is the call open or coming by today's date; this is about call 2026.
+    let out = mobiplan(&["rules", "--year", "2026", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
     let ids: Vec<&str> = v["rules"]
@@ -478,4 +479,435 @@ fn version_and_about_credit_geonames() {
             "{text}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Call years and editions: rules --year 2027, rules diff, migrate, corrected editions
+
+const RIGA: &str = "examples/sch-riga-school.toml";
+const ON_6_DECEMBER: &str = "2026-12-06T12:00:00+02:00";
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn rules_2027_lists_every_value_with_its_confidence_and_carried_or_unknown_state() {
+    let out = mobiplan(&["rules", "--year", "2027", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["call_year"], 2027);
+    let params = v["parameters"].as_array().unwrap();
+    assert!(params.len() > 60);
+    for p in params {
+        let state = p["state"].as_str().unwrap();
+        assert!(p["confidence"].is_string(), "{p}");
+        match state {
+            "carried" => {
+                assert_eq!(p["carried_from"], 2026, "{p}");
+                assert_eq!(p["confidence"], "P", "{p}");
+            }
+            "unknown" => {
+                assert!(p["value"].is_null(), "{p}");
+                assert!(p["path"].as_str().unwrap().starts_with("rounds.1."), "{p}");
+            }
+            other => panic!("{}: state {other}", p["path"]),
+        }
+    }
+    for r in v["rules"].as_array().unwrap() {
+        assert_eq!(r["state"], "carried", "{}", r["id"]);
+        assert_eq!(r["confidence"], "P", "{}", r["id"]);
+    }
+    assert_eq!(v["rounds"][0]["deadline"], Value::Null);
+    // The 2026 edition is known, not carried.
+    let v = json(&mobiplan(&["rules", "--year", "2026", "--format", "json"]));
+    assert!(
+        v["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["state"] == "known")
+    );
+    assert_eq!(v["rounds"][0]["deadline"], "2026-02-19T12:00:00+01:00");
+}
+
+#[test]
+fn rules_diff_2026_2027_lists_each_change_with_both_sources_in_text_and_json() {
+    let out = mobiplan(&["rules", "diff", "2026", "2027", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["from"]["call_year"], 2026);
+    assert_eq!(v["to"]["call_year"], 2027);
+    assert_eq!(v["summary"]["added"], 0);
+    assert_eq!(v["summary"]["removed"], 0);
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(v["summary"]["changed"], changes.len());
+    let deadline = changes
+        .iter()
+        .find(|c| c["path"] == "rounds.1.deadline")
+        .unwrap();
+    assert_eq!(deadline["kind"], "changed");
+    assert_eq!(deadline["old"]["source"], "seed-2026");
+    assert_eq!(deadline["old"]["value"], "2026-02-19T12:00:00+01:00");
+    assert_eq!(deadline["new"]["source"], "call-2027-pending");
+    assert_eq!(deadline["new"]["state"], "unknown");
+    let fees = changes
+        .iter()
+        .find(|c| c["path"] == "funding.course_fees.per_day")
+        .unwrap();
+    assert_eq!(fees["old"]["value"], fees["new"]["value"]);
+    assert_eq!(fees["new"]["source"], "carried-2026");
+
+    let text = stdout(&mobiplan(&["rules", "diff", "2026", "2027"]));
+    assert!(text.contains("rounds.1.deadline (changed)"), "{text}");
+    assert!(
+        text.contains("- 2026-02-19T12:00:00+01:00 [seed-2026; verified]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ unknown (not published yet) [call-2027-pending;"),
+        "{text}"
+    );
+    let lv = stdout(&mobiplan(&[
+        "rules", "diff", "2026", "2027", "--lang", "lv",
+    ]));
+    assert!(lv.contains("nav zināms (vēl nav publicēts)"), "{lv}");
+}
+
+/// The 2026 rulebook with the preparatory-visit amount changed: a corrected edition.
+fn corrected_edition(dir: &Path, from: &str, to: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("rulebook/2026.toml")).unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(changed, text, "the test's replacement applies");
+    let path = dir.join("corrected-2026.toml");
+    std::fs::write(&path, changed).unwrap();
+    path
+}
+
+#[test]
+fn rules_diff_against_a_corrected_file_shows_the_one_changed_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = corrected_edition(
+        dir.path(),
+        "per_person = { value = 680,",
+        "per_person = { value = 700,",
+    );
+    let v = json(&mobiplan(&[
+        "rules",
+        "diff",
+        "2026",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["path"], "funding.preparatory_visits.per_person");
+    assert_eq!(changes[0]["what"], serde_json::json!(["value"]));
+    assert_eq!(changes[0]["old"]["value"], 680);
+    assert_eq!(changes[0]["new"]["value"], 700);
+}
+
+#[test]
+fn a_rulebook_file_without_a_source_is_refused_with_the_value_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = corrected_edition(
+        dir.path(),
+        "per_person = { value = 680, unit = \"EUR per person\", source = \"funding-ref\",",
+        "per_person = { value = 680, unit = \"EUR per person\",",
+    );
+    let out = mobiplan(&["rules", "diff", "2026", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("funding.preparatory_visits.per_person: missing source"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_moves_the_sch_example_to_2027_a_year_later_with_no_error_on_6_december_2026() {
+    let dir = tempfile::tempdir().unwrap();
+    let moved = dir.path().join("riga-2027.toml");
+    let out = mobiplan(&[
+        "migrate",
+        RIGA,
+        "--to",
+        "2027",
+        "--shift-years",
+        "--out",
+        moved.to_str().unwrap(),
+        "--now",
+        ON_6_DECEMBER,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["from_call_year"], 2026);
+    assert_eq!(v["to_call_year"], 2027);
+    assert_eq!(v["shifted_years"], 1);
+    assert_eq!(v["errors_after"], 0);
+    let keys = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(keys(&v["findings"]["gone"]), ["finding.P-DEADLINE.in-time"]);
+    let new = keys(&v["findings"]["new"]);
+    assert!(
+        new.contains(&"finding.P-DEADLINE.unknown".to_owned()),
+        "{new:?}"
+    );
+    assert!(
+        new.contains(&"finding.P-START-WINDOW.unknown".to_owned()),
+        "{new:?}"
+    );
+    // Amounts are carried unchanged; every line is unconfirmed now.
+    assert_eq!(v["budget"]["total_before"], v["budget"]["total_after"]);
+    for l in v["budget"]["lines"].as_array().unwrap() {
+        assert_eq!(l["after"]["confidence"], "P", "{l}");
+    }
+
+    // The written file is the project a year later, and checks without error on that day.
+    let written = std::fs::read_to_string(&moved).unwrap();
+    assert!(written.contains("call_year = 2027"), "{written}");
+    assert!(written.contains("start = \"2027-09-01\""), "{written}");
+    let out = mobiplan(&[
+        "check",
+        moved.to_str().unwrap(),
+        "--now",
+        ON_6_DECEMBER,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v = json(&out);
+    assert_eq!(v["summary"]["errors"], 0);
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("call-2027 deadline of round 1 is not published yet")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("call-2027 start window of round 1 is not published yet")),
+        "{messages:?}"
+    );
+
+    // An existing file is not overwritten.
+    let again = mobiplan(&[
+        "migrate",
+        RIGA,
+        "--to",
+        "2027",
+        "--out",
+        moved.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("the file exists"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn migrate_in_text_names_the_changes_and_refuses_an_awarded_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let moved = dir.path().join("moved.toml");
+    let out = mobiplan(&[
+        "migrate",
+        RIGA,
+        "--to",
+        "2027",
+        "--out",
+        moved.to_str().unwrap(),
+        "--now",
+        ON_6_DECEMBER,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("moved from call 2026 to call 2027"), "{text}");
+    assert!(text.contains("+ P-DEADLINE"), "{text}");
+    assert!(text.contains("- P-DEADLINE"), "{text}");
+    // Without --shift-years the dates stay.
+    let written = std::fs::read_to_string(&moved).unwrap();
+    assert!(written.contains("start = \"2026-09-01\""), "{written}");
+
+    let out = mobiplan(&[
+        "migrate",
+        "examples/tracked-sch-riga-school.toml",
+        "--to",
+        "2027",
+        "--out",
+        dir.path().join("tracked.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[implementation]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("tracked.toml").exists());
+}
+
+fn mobiplan_in(data: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        // These accounts live in the test's own SQLite file, never in a shared database.
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn only_an_instance_administrator_loads_a_corrected_edition_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let add = |email: &str, admin: bool| {
+        let mut args = vec![
+            "user",
+            "add",
+            email,
+            "--name",
+            "Ilze",
+            "--org-name",
+            "Skola",
+            "--oid",
+            "E10000001",
+            "--country",
+            "LV",
+            "--town",
+            "Rīga",
+        ];
+        if admin {
+            args.push("--admin");
+        }
+        let out = mobiplan_in(&data, &args, "a long password\n");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(add("owner@skola.lv", false).contains("owner"));
+    assert!(add("admin@mobiplan.lv", true).contains("instance administrator"));
+    let file = corrected_edition(
+        dir.path(),
+        "per_person = { value = 680,",
+        "per_person = { value = 700,",
+    );
+    let file = file.to_str().unwrap();
+
+    // An organisation's owner is not enough.
+    let out = mobiplan_in(
+        &data,
+        &[
+            "rules",
+            "load",
+            file,
+            "--note",
+            "agency letter",
+            "--by",
+            "owner@skola.lv",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not an instance administrator"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = mobiplan_in(
+        &data,
+        &[
+            "rules",
+            "load",
+            file,
+            "--note",
+            "agency letter 12/2026",
+            "--by",
+            "admin@mobiplan.lv",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("for call 2026 (load 1"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = mobiplan_in(&data, &["rules", "history"], "");
+    let text = stdout(&out);
+    assert!(
+        text.contains("call 2026 load 1: edition 2026.1 by Ilze <admin@mobiplan.lv>"),
+        "{text}"
+    );
+    assert!(text.contains("agency letter 12/2026"), "{text}");
+
+    // A broken edition is refused with the value's path and nothing is stored.
+    let broken = corrected_edition(
+        dir.path(),
+        "per_person = { value = 680, unit = \"EUR per person\", source = \"funding-ref\",",
+        "per_person = { value = 680, unit = \"EUR per person\",",
+    );
+    let out = mobiplan_in(
+        &data,
+        &[
+            "rules",
+            "load",
+            broken.to_str().unwrap(),
+            "--note",
+            "x",
+            "--by",
+            "admin@mobiplan.lv",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("funding.preparatory_visits.per_person"),
+        "{}",
+        stderr(&out)
+    );
+    let text = stdout(&mobiplan_in(&data, &["rules", "history"], ""));
+    assert_eq!(text.lines().count(), 1, "{text}");
+
+    // Revoked, the administrator can no longer load.
+    let out = mobiplan_in(
+        &data,
+        &["user", "admin", "admin@mobiplan.lv", "--revoke"],
+        "",
+    );
+    assert!(stdout(&out).contains("no longer"), "{}", stdout(&out));
 }

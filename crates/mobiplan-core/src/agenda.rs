@@ -104,12 +104,12 @@ pub fn agenda(
 
     let mut events = Vec::new();
     // Before the grant, the deadline is what matters: a project with an `[implementation]`
-    // section has been awarded.
+    // section has been awarded. A deadline not published yet is no event.
     if imp.is_none()
-        && let Some(round) = rb.rounds.get(&file.project.round)
+        && let Some(deadline) = rb.rounds.get(&file.project.round).and_then(|r| r.deadline)
     {
         events.push(Dated {
-            date: round.deadline.date_naive(),
+            date: deadline.date_naive(),
             event: Event::Deadline,
         });
     }
@@ -242,7 +242,7 @@ mod tests {
         let rb = rb();
         let a = agenda(&f, &rb, None, day("2026-01-10"));
         assert_eq!(a.next[0].event, Event::Deadline);
-        assert_eq!(a.next[0].date, rb.rounds[&1].deadline.date_naive());
+        assert_eq!(a.next[0].date, rb.rounds[&1].deadline.unwrap().date_naive());
         assert_eq!(a.next[1].event, Event::ProjectStart);
         assert!(a.overdue.is_empty(), "{:?}", a.overdue);
         assert_eq!(

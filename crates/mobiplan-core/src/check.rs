@@ -166,9 +166,24 @@ impl Checker<'_> {
             );
             return;
         };
-        let (from, to) = (round.data.start_from.value.0, round.data.start_to.value.0);
-        if self.p.start < from || self.p.start > to {
-            self.emit(
+        let call_args = || {
+            vec![
+                ("year", i64::from(self.rb.call_year()).into()),
+                ("round", u32::from(self.p.round).into()),
+            ]
+        };
+        match round.start_window() {
+            // Not published yet: say what cannot be checked instead of guessing.
+            None => self.emit_with(
+                RuleId::PStartWindow,
+                Some(Severity::Info),
+                Subject::Project,
+                "finding.P-START-WINDOW.unknown",
+                call_args(),
+                round.start_window_confidence(),
+                Some("project.start".into()),
+            ),
+            Some((from, to)) if self.p.start < from || self.p.start > to => self.emit(
                 RuleId::PStartWindow,
                 Subject::Project,
                 "finding.P-START-WINDOW",
@@ -177,17 +192,25 @@ impl Checker<'_> {
                     ("from", from.into()),
                     ("to", to.into()),
                 ],
-                round
-                    .data
-                    .start_from
-                    .confidence
-                    .min(round.data.start_to.confidence),
+                round.start_window_confidence(),
                 Some("project.start".into()),
-            );
+            ),
+            Some(_) => {}
         }
 
-        let deadline = round.deadline;
         let conf = round.data.deadline.confidence;
+        let (Some(deadline), Some(deadline_text)) = (round.deadline, &round.deadline_text) else {
+            self.emit_with(
+                RuleId::PDeadline,
+                Some(Severity::Info),
+                Subject::Project,
+                "finding.P-DEADLINE.unknown",
+                call_args(),
+                conf,
+                Some("project.application_date".into()),
+            );
+            return;
+        };
         let deadline_day = deadline.date_naive();
         let (late, submitted, reference) = match (self.p.application_date, ctx.now) {
             (Some(Moment::At(t)), _) => (t > deadline, true, Some(t)),
@@ -205,7 +228,7 @@ impl Checker<'_> {
             (None, None) => (false, false, None),
         };
         let field = Some("project.application_date".into());
-        let deadline_arg = Arg::Text(round.deadline_text.clone());
+        let deadline_arg = Arg::Text(deadline_text.clone());
         if late {
             let key = if submitted {
                 "finding.P-DEADLINE.late"

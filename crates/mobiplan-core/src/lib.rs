@@ -9,6 +9,7 @@ pub mod agenda;
 pub mod budget;
 pub mod check;
 pub mod compare;
+pub mod editions;
 pub mod finding;
 pub mod merge;
 pub mod money;

@@ -22,7 +22,10 @@ use crate::types::{ActivityKind, Confidence, Country, Date, Field, Severity};
 
 /// The rulebooks shipped with mobiplan, by call year. Adding a call year is adding a file
 /// here and a line in this list.
-const EMBEDDED: &[(u16, &str)] = &[(2026, include_str!("../../../rulebook/2026.toml"))];
+const EMBEDDED: &[(u16, &str)] = &[
+    (2026, include_str!("../../../rulebook/2026.toml")),
+    (2027, include_str!("../../../rulebook/2027.toml")),
+];
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum RulebookError {
@@ -58,6 +61,65 @@ pub struct Param<T> {
     /// An older or competing value recorded for the reader; never used in computation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The call year whose value this is, carried forward unchanged because the new call's
+    /// value is not published yet (the value is then provisional, `P`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<u16>,
+}
+
+/// A value that may be explicitly **unknown** until it is published: written
+/// `{ unknown = true, source, confidence, note }` instead of `{ value, source, confidence }`.
+/// Only the values listed by [`may_be_unknown`] can be unknown; the rules that need one say
+/// what cannot be checked yet instead of guessing.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "T: Deserialize<'de>"))]
+pub struct MaybeParam<T> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<T>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(deserialize_with = "SharedStr::deserialize_interned")]
+    pub source: SharedStr,
+    pub confidence: Confidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<u16>,
+}
+
+impl<T> MaybeParam<T> {
+    /// The value, `None` while it is unknown.
+    pub fn known(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+}
+
+/// Whether the value at a rulebook path may be `unknown = true`: a round's deadline and start
+/// window, which cannot be carried from one call to the next.
+pub fn may_be_unknown(path: &str) -> bool {
+    let mut parts = path.split('.');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (
+            Some("rounds"),
+            Some(_),
+            Some("deadline" | "start_from" | "start_to"),
+            None
+        )
+    )
+}
+
+/// Whether a listed value is known, carried from an earlier call, or unknown.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueState {
+    Known,
+    Carried,
+    Unknown,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -89,10 +151,11 @@ pub struct Countries {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundData {
-    /// RFC 3339 date-time with offset.
-    pub deadline: Param<String>,
-    pub start_from: Param<Date>,
-    pub start_to: Param<Date>,
+    /// RFC 3339 date-time with offset; unknown until the call is published.
+    pub deadline: MaybeParam<String>,
+    /// The start window; unknown until the call is published.
+    pub start_from: MaybeParam<Date>,
+    pub start_to: MaybeParam<Date>,
 }
 
 /// Reporting obligations after the project ends (the calendar export dates them).
@@ -113,6 +176,9 @@ pub struct Rule<V> {
     pub confidence: Confidence,
     #[serde(default)]
     pub note: Option<String>,
+    /// The call year this rule's description was carried from (see [`Param::carried_from`]).
+    #[serde(default)]
+    pub carried_from: Option<u16>,
     pub values: V,
 }
 
@@ -126,6 +192,8 @@ pub struct PlainRule {
     pub confidence: Confidence,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub carried_from: Option<u16>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -416,15 +484,33 @@ pub struct Tracking {
     pub evidence: Param<BTreeMap<crate::tracking::Document, crate::tracking::EvidenceNeed>>,
 }
 
-/// A round of the call with its parsed deadline.
+/// A round of the call with its parsed deadline (`None` while unknown).
 #[derive(Clone, Debug)]
 pub struct Round {
     pub number: u8,
-    pub deadline: DateTime<FixedOffset>,
+    pub deadline: Option<DateTime<FixedOffset>>,
     pub data: RoundData,
     /// The deadline as findings quote it, `2026-02-19 12:00 (UTC+01:00)`: formatted once here
     /// because P-DEADLINE reports it for every project.
-    pub(crate) deadline_text: SharedStr,
+    pub(crate) deadline_text: Option<SharedStr>,
+}
+
+impl Round {
+    /// The start window (first and last allowed start day), `None` while unknown.
+    pub fn start_window(&self) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        Some((
+            self.data.start_from.known()?.0,
+            self.data.start_to.known()?.0,
+        ))
+    }
+
+    /// The least certain confidence of the start window's two ends.
+    pub fn start_window_confidence(&self) -> Confidence {
+        self.data
+            .start_from
+            .confidence
+            .min(self.data.start_to.confidence)
+    }
 }
 
 /// A rulebook value listed for people: `mobiplan rules`, the web's "why this number".
@@ -441,6 +527,10 @@ pub struct ParamInfo {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// Known, carried from an earlier call (`carried_from`), or unknown (`value` is null).
+    pub state: ValueState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<u16>,
 }
 
 /// A loaded, validated rulebook for one call year.
@@ -518,12 +608,16 @@ impl Rulebook {
     }
 
     pub fn from_toml(text: &str) -> Result<Rulebook, RulebookError> {
-        let file: RulebookFile =
-            toml::from_str(text).map_err(|e| RulebookError::Parse(e.to_string()))?;
+        // The generic walk comes first: a value without its source or confidence, or an
+        // unknown where a value is needed, is refused with its path before the typed reading.
         let generic: toml::Table =
             toml::from_str(text).map_err(|e| RulebookError::Parse(e.to_string()))?;
         let mut params = Vec::new();
-        collect_params("", &toml::Value::Table(generic), &mut params);
+        let generic = toml::Value::Table(generic);
+        validate_provenance("", &generic)?;
+        collect_params("", &generic, &mut params);
+        let file: RulebookFile =
+            toml::from_str(text).map_err(|e| RulebookError::Parse(e.to_string()))?;
         for p in &params {
             if !file.sources.contains_key(&p.source) {
                 return Err(invalid(
@@ -647,13 +741,24 @@ impl Rulebook {
             let number: u8 = key
                 .parse()
                 .map_err(|_| invalid(format!("rounds.{key}"), "round keys are numbers"))?;
-            let deadline = DateTime::parse_from_rfc3339(&data.deadline.value).map_err(|_| {
-                invalid(
-                    format!("rounds.{key}.deadline"),
-                    "not an RFC 3339 date-time with offset",
-                )
-            })?;
-            if data.start_from.value > data.start_to.value {
+            let deadline = match data.deadline.known() {
+                None => None,
+                Some(text) => Some(DateTime::parse_from_rfc3339(text).map_err(|_| {
+                    invalid(
+                        format!("rounds.{key}.deadline"),
+                        "not an RFC 3339 date-time with offset",
+                    )
+                })?),
+            };
+            if data.start_from.known().is_some() != data.start_to.known().is_some() {
+                return Err(invalid(
+                    format!("rounds.{key}"),
+                    "start_from and start_to are known or unknown together",
+                ));
+            }
+            if let (Some(from), Some(to)) = (data.start_from.known(), data.start_to.known())
+                && from > to
+            {
                 return Err(invalid(
                     format!("rounds.{key}"),
                     "start_from is after start_to",
@@ -665,9 +770,9 @@ impl Rulebook {
                     number,
                     deadline,
                     data,
-                    deadline_text: SharedStr::interned(
-                        &deadline.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
-                    ),
+                    deadline_text: deadline.map(|d| {
+                        SharedStr::interned(&d.format("%Y-%m-%d %H:%M (UTC%:z)").to_string())
+                    }),
                 },
             );
         }
@@ -797,6 +902,8 @@ pub struct RuleMeta<'a> {
     pub source: &'a str,
     pub confidence: Confidence,
     pub note: Option<&'a str>,
+    /// The call year the rule was carried from, when it was.
+    pub carried_from: Option<u16>,
 }
 
 impl<V> Rule<V> {
@@ -807,6 +914,7 @@ impl<V> Rule<V> {
             source: &self.source,
             confidence: self.confidence,
             note: self.note.as_deref(),
+            carried_from: self.carried_from,
         }
     }
 }
@@ -819,6 +927,7 @@ impl PlainRule {
             source: &self.source,
             confidence: self.confidence,
             note: self.note.as_deref(),
+            carried_from: self.carried_from,
         }
     }
 }
@@ -840,19 +949,32 @@ fn validate_rule_sources(file: &RulebookFile) -> Result<(), RulebookError> {
 /// `source` and `confidence`). Parameters cannot nest, so the walk stops at one.
 fn collect_params(path: &str, v: &toml::Value, out: &mut Vec<ParamInfo>) {
     let toml::Value::Table(t) = v else { return };
-    if t.contains_key("value") && t.contains_key("source") {
+    if is_param(t) && t.contains_key("source") {
         let text = |k: &str| t.get(k).and_then(|v| v.as_str()).map(str::to_owned);
         let confidence = text("confidence")
             .and_then(|c| serde_json::from_value(serde_json::Value::String(c)).ok())
             .unwrap_or(Confidence::P);
+        let carried_from = t
+            .get("carried_from")
+            .and_then(toml::Value::as_integer)
+            .and_then(|y| u16::try_from(y).ok());
+        let unknown = is_unknown(t);
         out.push(ParamInfo {
             path: path.to_owned(),
-            value: toml_to_json(&t["value"]),
+            value: t.get("value").map_or(serde_json::Value::Null, toml_to_json),
             unit: text("unit"),
             source: text("source").unwrap_or_default(),
             confidence,
             note: text("note"),
             previous: text("previous"),
+            state: if unknown {
+                ValueState::Unknown
+            } else if carried_from.is_some() {
+                ValueState::Carried
+            } else {
+                ValueState::Known
+            },
+            carried_from,
         });
         return;
     }
@@ -864,6 +986,86 @@ fn collect_params(path: &str, v: &toml::Value, out: &mut Vec<ParamInfo>) {
         };
         collect_params(&p, child, out);
     }
+}
+
+/// A table is a value when it has `value` or `unknown`. Values cannot nest.
+fn is_param(t: &toml::Table) -> bool {
+    t.contains_key("value") || t.contains_key("unknown")
+}
+
+fn is_unknown(t: &toml::Table) -> bool {
+    t.get("unknown").and_then(toml::Value::as_bool) == Some(true)
+}
+
+/// The strict part of loading, on the generic tree: every value (`value` or `unknown`) and
+/// every rule names its `source` and `confidence` (V, S or P); `unknown = true` stands alone
+/// (no `value` beside it) and only where [`may_be_unknown`] allows it; `carried_from` is a
+/// year. Errors name the value's path.
+fn validate_provenance(path: &str, v: &toml::Value) -> Result<(), RulebookError> {
+    let toml::Value::Table(t) = v else {
+        return Ok(());
+    };
+    let is_rule = path.starts_with("rules.") && path.matches('.').count() == 1;
+    if is_param(t) || is_rule {
+        for key in ["source", "confidence"] {
+            match t.get(key) {
+                None => {
+                    return Err(invalid(
+                        path,
+                        format!(
+                            "missing {key}: every value and rule names its source (a key of \
+                             [sources]) and its confidence (V, S or P)"
+                        ),
+                    ));
+                }
+                Some(toml::Value::String(s)) if key == "confidence" => {
+                    if !matches!(s.as_str(), "V" | "S" | "P") {
+                        return Err(invalid(
+                            path,
+                            format!("confidence \"{s}\" is not V, S or P"),
+                        ));
+                    }
+                }
+                Some(toml::Value::String(_)) => {}
+                Some(_) => return Err(invalid(path, format!("{key} must be text"))),
+            }
+        }
+        if let Some(y) = t.get("carried_from")
+            && !y.as_integer().is_some_and(|y| (2000..=9999).contains(&y))
+        {
+            return Err(invalid(path, "carried_from must be a call year, e.g. 2026"));
+        }
+        if is_param(t) {
+            if let Some(u) = t.get("unknown") {
+                if u.as_bool() != Some(true) {
+                    return Err(invalid(
+                        path,
+                        "unknown must be true (write the value instead when it is known)",
+                    ));
+                }
+                if t.contains_key("value") {
+                    return Err(invalid(path, "a value cannot be both given and unknown"));
+                }
+                if !may_be_unknown(path) {
+                    return Err(invalid(
+                        path,
+                        "this value cannot be unknown: only a round's deadline and start \
+                         window may be (rounds.N.deadline, start_from, start_to)",
+                    ));
+                }
+            }
+            return Ok(());
+        }
+    }
+    for (k, child) in t {
+        let p = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        validate_provenance(&p, child)?;
+    }
+    Ok(())
 }
 
 fn toml_to_json(v: &toml::Value) -> serde_json::Value {

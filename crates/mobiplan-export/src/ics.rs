@@ -82,22 +82,23 @@ fn events(plan: &Plan) -> Vec<Event> {
     let lang = plan.lang;
     let title = || vec![("title", p.title.clone())];
     let mut out = Vec::new();
-    if let Some(round) = plan.rulebook.rounds.get(&p.round) {
+    // Dates not published yet (an unknown deadline or start window) are no events.
+    let round = plan.rulebook.rounds.get(&p.round);
+    if let Some(deadline) = round.and_then(|r| r.deadline) {
         out.push(Event {
             uid: "deadline".into(),
             summary: r(lang, "export.ics.deadline", &title()),
-            description: round.deadline.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
-            when: When::At(round.deadline),
+            description: deadline.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+            when: When::At(deadline),
             alarms: &[14, 1],
         });
+    }
+    if let Some((from, to)) = round.and_then(|r| r.start_window()) {
         out.push(Event {
             uid: "start-window".into(),
             summary: r(lang, "export.ics.start-window", &title()),
-            description: crate::text::dates(
-                round.data.start_from.value.0,
-                round.data.start_to.value.0,
-            ),
-            when: When::Days(round.data.start_from.value.0, round.data.start_to.value.0),
+            description: crate::text::dates(from, to),
+            when: When::Days(from, to),
             alarms: &[],
         });
     }

@@ -77,8 +77,13 @@ pub fn timeline(plan: &Plan) -> Timeline {
     let p = plan.project;
     let lang = plan.lang;
     let mut rows = Vec::new();
-    if let Some(round) = plan.rulebook.rounds.get(&p.round) {
-        let (from, to) = (round.data.start_from.value.0, round.data.start_to.value.0);
+    // A start window not published yet is not drawn.
+    if let Some((from, to)) = plan
+        .rulebook
+        .rounds
+        .get(&p.round)
+        .and_then(|r| r.start_window())
+    {
         rows.push(Row {
             label: t(lang, "export.timeline.start-window"),
             detail: crate::text::dates(from, to),
@@ -130,10 +135,10 @@ pub fn timeline(plan: &Plan) -> Timeline {
         });
     }
     let mut markers = Vec::new();
-    if let Some(round) = plan.rulebook.rounds.get(&p.round) {
+    if let Some(deadline) = plan.rulebook.rounds.get(&p.round).and_then(|r| r.deadline) {
         markers.push(Marker {
             label: t(lang, "export.timeline.deadline"),
-            date: round.deadline.date_naive(),
+            date: deadline.date_naive(),
         });
     }
     markers.push(Marker {

@@ -318,11 +318,10 @@ fn the_calendar_parses_and_dates_every_deadline_activity_and_report() {
                 usize::from(first < a.start) + usize::from(last > a.end)
             })
             .sum();
-        let round_events = if ex.rulebook.rounds.contains_key(&p.round) {
-            2
-        } else {
-            0
-        };
+        // A deadline or start window not published yet is no event.
+        let round_events = ex.rulebook.rounds.get(&p.round).map_or(0, |r| {
+            usize::from(r.deadline.is_some()) + usize::from(r.start_window().is_some())
+        });
         assert_eq!(
             events.len(),
             round_events + 1 + p.activities.len() + travel_events + p.visits.len() + 1,
@@ -353,12 +352,12 @@ fn the_calendar_parses_and_dates_every_deadline_activity_and_report() {
                 "{case}: reminders"
             );
         }
-        if let Some(round) = ex.rulebook.rounds.get(&p.round) {
+        if let Some(deadline) = ex.rulebook.rounds.get(&p.round).and_then(|r| r.deadline) {
             let e = events
                 .iter()
                 .find(|e| prop(e, "UID").starts_with("deadline@"))
                 .unwrap();
-            let expected = round.deadline.with_timezone(&chrono::Utc);
+            let expected = deadline.with_timezone(&chrono::Utc);
             assert_eq!(
                 prop(e, "DTSTART"),
                 expected.format("%Y%m%dT%H%M%SZ").to_string(),
@@ -582,4 +581,49 @@ fn the_checklist_has_the_five_areas_for_every_course_with_latvian_letters_intact
             }
         }
     });
+}
+
+/// The SCH example moved to call 2027, whose deadline and start window are not published yet.
+fn example_in_2027() -> Example {
+    let text = std::fs::read_to_string(root().join("examples/sch-riga-school.toml")).unwrap();
+    let file = mobiplan_core::project::parse_toml(&text).unwrap();
+    let moved = mobiplan_core::editions::move_to_call(&file, 2027, true).unwrap();
+    let mut project = Project::from_file(moved).unwrap();
+    mobiplan_geo::fill_distances(&mut project, mobiplan_geo::Gazetteer::embedded()).unwrap();
+    Example {
+        name: "sch-riga-school-2027".into(),
+        project,
+        rulebook: Rulebook::embedded(2027).unwrap(),
+    }
+}
+
+#[test]
+fn the_calendar_and_timeline_leave_out_dates_not_published_yet() {
+    let ex = example_in_2027();
+    assert!(ex.rulebook.rounds[&1].deadline.is_none());
+    let ev = evaluate(&ex.project, &ex.rulebook, None, now());
+    let ics = String::from_utf8(export(Format::Ics, &plan(&ex, &ev, Lang::En)).unwrap()).unwrap();
+    let unfolded = icalendar::parser::unfold(&ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).unwrap();
+    let uids: Vec<String> = cal
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .filter_map(|c| c.find_prop("UID").map(|p| p.val.as_str().to_owned()))
+        .collect();
+    assert!(uids.iter().any(|u| u.starts_with("project@")), "{uids:?}");
+    assert!(!uids.iter().any(|u| u.starts_with("deadline@")), "{uids:?}");
+    assert!(
+        !uids.iter().any(|u| u.starts_with("start-window@")),
+        "{uids:?}"
+    );
+
+    let svg =
+        String::from_utf8(export(Format::TimelineSvg, &plan(&ex, &ev, Lang::En)).unwrap()).unwrap();
+    // The project, every activity, every visit: no start window.
+    assert_eq!(
+        svg.matches("rx=\"2\"").count(),
+        1 + ex.project.activities.len() + ex.project.visits.len()
+    );
+    assert!(!svg.contains(&t(Lang::En, "export.timeline.deadline")));
 }

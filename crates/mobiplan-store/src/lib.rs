@@ -45,6 +45,9 @@
 //! projects.scenario_of → projects ON DELETE SET NULL   (a what-if copy's original)
 //! login_throttle   (key PK `email:…`|`addr:…`, failures, last_failure_at, blocked_until)
 //! server_secrets   (name PK, secret, created_at)   (the same for every instance)
+//! rulebook_editions (id PK, call_year, edition, seq, document TOML, loaded_by → users
+//!                   ON DELETE SET NULL, author, note, loaded_at; UNIQUE (call_year, seq))
+//! instance_admins  (user_id PK → users ON DELETE CASCADE, granted_at)
 //! ```
 //!
 //! Projects and rate profiles have an `org_id` (→ organisations); those from before accounts
@@ -63,6 +66,7 @@ mod health;
 mod history;
 mod lock;
 mod migrations;
+mod rulebooks;
 mod scenarios;
 mod store;
 mod throttle;
@@ -83,6 +87,7 @@ pub use error::{CurrentDocument, Result, StoreError};
 pub use health::PoolStatus;
 pub use history::{AutosaveFolding, SaveKind};
 pub use lock::{DataDirLock, LOCK_FILE};
+pub use rulebooks::{ProjectOfYear, RulebookEdition, RulebookEditionSummary};
 pub use store::Store;
 pub use throttle::ThrottleRule;
 

@@ -276,6 +276,48 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             );
         ",
     },
+    Migration {
+        version: 7,
+        description: "corrected rulebook editions with their history, and instance administrators",
+        // The active edition of a call year is the one with the highest `seq`; without one,
+        // the edition embedded in mobiplan applies.
+        sqlite: "
+            CREATE TABLE rulebook_editions (
+                id          TEXT PRIMARY KEY NOT NULL,
+                call_year   INTEGER NOT NULL,
+                edition     TEXT NOT NULL,
+                seq         INTEGER NOT NULL CHECK (seq >= 1),
+                document    TEXT NOT NULL,
+                loaded_by   TEXT REFERENCES users (id) ON DELETE SET NULL,
+                author      TEXT NOT NULL,
+                note        TEXT NOT NULL,
+                loaded_at   TEXT NOT NULL,
+                UNIQUE (call_year, seq)
+            );
+            CREATE TABLE instance_admins (
+                user_id     TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                granted_at  TEXT NOT NULL
+            );
+        ",
+        postgres: "
+            CREATE TABLE rulebook_editions (
+                id          TEXT PRIMARY KEY,
+                call_year   BIGINT NOT NULL,
+                edition     TEXT NOT NULL,
+                seq         BIGINT NOT NULL CHECK (seq >= 1),
+                document    TEXT NOT NULL,
+                loaded_by   TEXT REFERENCES users (id) ON DELETE SET NULL,
+                author      TEXT NOT NULL,
+                note        TEXT NOT NULL,
+                loaded_at   TIMESTAMPTZ NOT NULL,
+                UNIQUE (call_year, seq)
+            );
+            CREATE TABLE instance_admins (
+                user_id     TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+                granted_at  TIMESTAMPTZ NOT NULL
+            );
+        ",
+    },
 ];
 
 /// The newest schema version this program knows.

@@ -539,6 +539,10 @@ mod cases {
                     "project versions stored as changes; autosaves folded into history entries"
                 ),
                 (6, "login throttle shared by every instance; server secrets"),
+                (
+                    7,
+                    "corrected rulebook editions with their history, and instance administrators"
+                ),
             ]
         );
         assert_eq!(b.schema_migrations().await.unwrap(), applied);

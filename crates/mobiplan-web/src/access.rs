@@ -55,6 +55,10 @@ pub enum Access {
     /// Operators' monitoring (`/metrics`): only from the server's own machine (the socket's
     /// peer is a loopback address, whatever a proxy header says) or on `--metrics-listen`.
     Operator,
+    /// An instance administrator (`instance_admins`, named from the command line): loading
+    /// corrected rulebook editions for every project of the instance. Owning an organisation
+    /// is not enough.
+    InstanceAdmin,
 }
 
 /// The client's address as the server understands it (see [`crate::input::client_address`]),
@@ -251,6 +255,11 @@ async fn decide(
     };
     match access {
         Access::Public | Access::Setup | Access::User | Access::Operator => Ok(None),
+        Access::InstanceAdmin => match state.store.is_instance_admin(&actor.user.id).await {
+            Ok(true) => Ok(None),
+            Ok(false) => Err(forbidden),
+            Err(e) => Err(internal(e)),
+        },
         Access::Project(need) => {
             let id = param(params, "id").ok_or(not_found)?;
             let grant = match state.store.project_grant(&actor.user.id, id).await {

@@ -180,3 +180,114 @@ pub async fn restore(config: &Config, file: &Path) -> Result<String, String> {
         None => format!("restored {}", file.display()),
     })
 }
+
+/// Makes a user an instance administrator (`admin`) or ends it. Instance administrators load
+/// corrected rulebook editions for every project of the instance; owning an organisation is
+/// not enough on a shared instance.
+pub async fn set_instance_admin(
+    config: &Config,
+    email: &str,
+    admin: bool,
+) -> Result<String, String> {
+    let store = open(config).await?;
+    let result = async {
+        let user = store
+            .user_by_email(email)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("email: nobody has the e-mail address {email}"))?;
+        if admin {
+            store
+                .grant_instance_admin(&user.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("{} is an instance administrator", user.email))
+        } else {
+            let was = store
+                .revoke_instance_admin(&user.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(if was {
+                format!("{} is no longer an instance administrator", user.email)
+            } else {
+                format!("{} was not an instance administrator", user.email)
+            })
+        }
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// Loads a corrected rulebook edition (TOML text) as the active edition of its call year, by
+/// the instance administrator `by` (an e-mail address). Validated like the embedded editions;
+/// a running server applies it at its next start (the web upload applies at once).
+pub async fn load_rulebook(
+    config: &Config,
+    text: &str,
+    by: &str,
+    note: &str,
+) -> Result<String, String> {
+    if note.trim().is_empty() {
+        return Err("--note: say why the edition is loaded (kept in the history)".into());
+    }
+    let rb = mobiplan_core::Rulebook::from_toml(text).map_err(|e| e.to_string())?;
+    let store = open(config).await?;
+    let result = async {
+        let user = store
+            .user_by_email(by)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("--by: nobody has the e-mail address {by}"))?;
+        if !store
+            .is_instance_admin(&user.id)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!(
+                "--by: {} is not an instance administrator (mobiplan user admin {})",
+                user.email, user.email
+            ));
+        }
+        let author = format!("{} <{}>", user.name, user.email);
+        let saved = store
+            .load_rulebook_edition(text, Some(&user.id), &author, note.trim())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "loaded rulebook edition {} for call {} (load {} of that year); it applies to every \
+             project of call {} — a running server applies it at its next start",
+            saved.edition,
+            rb.call_year(),
+            saved.seq,
+            rb.call_year()
+        ))
+    }
+    .await;
+    store.close().await;
+    result
+}
+
+/// The loaded editions, newest first, one per line.
+pub async fn rulebook_history(config: &Config) -> Result<String, String> {
+    let store = open(config).await?;
+    let list = store.rulebook_editions(None).await;
+    store.close().await;
+    let list = list.map_err(|e| e.to_string())?;
+    if list.is_empty() {
+        return Ok("no edition loaded: the embedded editions apply\n".into());
+    }
+    let mut out = String::new();
+    for e in list {
+        out.push_str(&format!(
+            "call {} load {}: edition {} by {} at {} — {}\n",
+            e.call_year,
+            e.seq,
+            e.edition,
+            e.author,
+            e.loaded_at.format("%Y-%m-%d %H:%M UTC"),
+            e.note
+        ));
+    }
+    Ok(out)
+}

@@ -1,7 +1,6 @@
 //! From a stored document to what the pages show: structural problems, findings, budget.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use mobiplan_core::budget::Budget;
@@ -9,27 +8,17 @@ use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::{Finding, Project, RateProfile, Rulebook, Severity};
 
-/// The newest call year with a rulebook: the default for new projects and profiles.
+/// The call year that is open or coming by the server's clock, from the instance's editions:
+/// the default for new projects, rate profiles and distance look-ups.
 pub fn latest_year() -> u16 {
-    Rulebook::embedded_years()
-        .into_iter()
-        .max()
-        .unwrap_or_default()
+    crate::editions::current().default_year(crate::editions::now())
 }
 
-/// Rulebooks are parsed once per call year and shared.
+/// The one place every page gets a call year's rulebook from: the edition in effect on this
+/// instance ([`crate::editions`]: a loaded correction, else the embedded edition), parsed once
+/// and shared.
 pub fn rulebook(year: u16) -> Result<Arc<Rulebook>, String> {
-    static CACHE: OnceLock<Mutex<HashMap<u16, Arc<Rulebook>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(rb) = cache.lock().map_err(|e| e.to_string())?.get(&year) {
-        return Ok(rb.clone());
-    }
-    let rb = Arc::new(Rulebook::embedded(year).map_err(|e| e.to_string())?);
-    cache
-        .lock()
-        .map_err(|e| e.to_string())?
-        .insert(year, rb.clone());
-    Ok(rb)
+    crate::editions::current().get(year)
 }
 
 pub struct Evaluation {

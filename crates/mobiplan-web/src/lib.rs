@@ -7,6 +7,7 @@
 mod access;
 pub mod admin;
 pub mod auth;
+pub mod editions;
 mod error;
 mod eval;
 mod forms;

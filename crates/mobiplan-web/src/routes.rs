@@ -13,7 +13,7 @@ use mobiplan_store::Role;
 use crate::access::{Access, Need};
 use crate::handlers::{
     accounts, activities, api, assets, dashboard, exports, history, implementation, ops, projects,
-    rates, scenarios, visits,
+    rates, rulebooks, scenarios, visits,
 };
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ macro_rules! route_table {
     };
 }
 
-use Access::{Operator, Org, Project, Public, RateProfile, Setup, User};
+use Access::{InstanceAdmin, Operator, Org, Project, Public, RateProfile, Setup, User};
 use Need::{Delete, Edit, Read, Share};
 
 route_table! {
@@ -93,6 +93,10 @@ route_table! {
     // organisation; compared projects from the query are checked like `{id}`)
     POST "/projects/{id}/scenario" => scenarios::scenario_create, Project(Edit);
     GET "/projects/{id}/compare" => scenarios::compare_page, Project(Read);
+    // Moving a project to another call: a preview, then a scenario (creating it also needs
+    // the editor role in the project's organisation, as for a scenario)
+    GET "/projects/{id}/move" => rulebooks::move_preview, Project(Read);
+    POST "/projects/{id}/move" => rulebooks::move_save, Project(Edit);
     // Activities
     GET "/projects/{id}/activities/new" => activities::activity_new, Project(Read);
     POST "/projects/{id}/activities" => activities::activity_create, Project(Edit);
@@ -111,6 +115,11 @@ route_table! {
     GET "/rates/new" => rates::rates_new, User;
     GET "/rates/{pid}" => rates::rates_edit, RateProfile(Read);
     POST "/rates/{pid}" => rates::rates_save, RateProfile(Edit);
+    // Rulebook editions: call years, differences; corrected editions by instance administrators
+    GET "/rulebooks" => rulebooks::rulebooks_list, User;
+    GET "/rulebooks/load" => rulebooks::rulebook_load_form, InstanceAdmin;
+    POST "/rulebooks/load" => rulebooks::rulebook_load, InstanceAdmin;
+    GET "/rulebooks/{year}/diff" => rulebooks::rulebook_diff, User;
     // Language switch and assets
     POST "/lang" => projects::lang_set, Public;
     GET "/assets/{file}" => assets::asset, Public;
@@ -137,6 +146,11 @@ route_table! {
 pub fn router(state: AppState) -> Router {
     add_routes(Router::new())
         .fallback(fallback)
+        // Inside the guard: the instance's rulebook editions for everything the handlers do.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::editions::scope,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::access::guard,

@@ -29,6 +29,8 @@ pub struct AppState {
     pub public_https: bool,
     /// The key the login-form CSRF tokens are made with (the same for every instance).
     pub(crate) login_csrf_key: Arc<Vec<u8>>,
+    /// The rulebook editions in effect: loaded corrections over the embedded editions.
+    pub editions: Arc<crate::editions::Editions>,
     /// Set once the first user exists (users are never all deleted), to spare a query.
     users_exist: Arc<AtomicBool>,
     describe: Arc<String>,
@@ -52,6 +54,7 @@ impl AppState {
         let store = Store::open(store_config)
             .await
             .map_err(|e| format!("cannot open the database ({describe}): {e}"))?;
+        let editions = crate::editions::Editions::from_store(&store).await?;
         let login_csrf_key = store
             .server_secret("login-csrf")
             .await
@@ -71,6 +74,7 @@ impl AppState {
             limits: config.limits,
             public_https: config.public_url.as_ref().is_some_and(|p| p.https),
             login_csrf_key: Arc::new(login_csrf_key.into_bytes()),
+            editions: Arc::new(editions),
             users_exist: Arc::new(AtomicBool::new(false)),
             describe: Arc::new(describe),
         })

@@ -96,6 +96,7 @@ fn concrete(path: &str, b: &OrgB) -> String {
             "token" => "not-an-invitation",
             "format" => "ics",
             "file" => "app.css",
+            "year" => "2027",
             other => panic!(
                 "route {path}: the authorization matrix has no value for {{{other}}}; add one"
             ),
@@ -168,6 +169,10 @@ async fn matrix(backend: Backend) {
                     "{what}: listed B's rate profile"
                 );
             }
+            // Organisation A's owner is no instance administrator.
+            Access::InstanceAdmin => {
+                assert_eq!(status, 403, "{what}: a non-administrator got {status}");
+            }
             Access::Public | Access::Setup | Access::Operator => {}
         }
 
@@ -192,7 +197,10 @@ async fn matrix(backend: Backend) {
                     assert_eq!(status, 200, "{what}: a viewer could not read");
                 }
             }
-            Access::Project(_) | Access::RateProfile(_) | Access::Org(_) => {
+            Access::Project(_)
+            | Access::RateProfile(_)
+            | Access::Org(_)
+            | Access::InstanceAdmin => {
                 assert_eq!(status, 403, "{what}: a viewer was not refused");
             }
             Access::User

@@ -12,6 +12,7 @@ pub mod implementation;
 pub mod ops;
 pub mod projects;
 pub mod rates;
+pub mod rulebooks;
 pub mod scenarios;
 pub mod visits;
 
@@ -146,7 +147,11 @@ pub async fn profile_of(state: &AppState, stored: &Stored<ProjectFile>) -> Optio
 
 pub async fn evaluate_stored(state: &AppState, stored: &Stored<ProjectFile>) -> Evaluation {
     let profile = profile_of(state, stored).await;
-    evaluate(&stored.document, profile.as_ref(), now())
+    evaluate(
+        &stored.document,
+        profile.as_ref(),
+        state.clock.now().fixed_offset(),
+    )
 }
 
 /// What a save did.

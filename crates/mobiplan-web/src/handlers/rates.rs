@@ -60,7 +60,8 @@ fn profile_form(
     notice: Option<String>,
 ) -> Markup {
     let e = Errors { lang, list: errors };
-    let years: Vec<(String, String)> = Rulebook::embedded_years()
+    let years: Vec<(String, String)> = crate::editions::current()
+        .years()
         .iter()
         .map(|y| (y.to_string(), y.to_string()))
         .collect();

@@ -39,6 +39,7 @@ pub fn page(p: Page<'_>) -> Markup {
                             a href="/" { (t(lang, "web.projects")) }
                             a href="/dashboard" { (t(lang, "dashboard.title")) }
                             a href="/rates" { (t(lang, "web.rates")) }
+                            a href="/rulebooks" { (t(lang, "rulebooks.title")) }
                             @if let Some(a) = &actor {
                                 a href="/account" { (a.user.email) }
                             }

@@ -6,5 +6,6 @@ pub mod layout;
 pub mod merge;
 pub mod pages;
 pub mod partials;
+pub mod rulebooks;
 pub mod scenarios;
 pub mod tracking;

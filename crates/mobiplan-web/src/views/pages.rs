@@ -164,15 +164,25 @@ pub fn details_form(
     let e = Errors { lang, list: errors };
     let p = doc.map(|d| &d.project);
     let a = doc.map(|d| &d.applicant);
-    let years: Vec<(String, String)> = Rulebook::embedded_years()
+    // Every call year with an edition, with its state by the server's clock (from the
+    // editions' deadlines); a new project is for the call that is open or coming.
+    let editions = crate::editions::current();
+    let calls = editions.calls(crate::editions::now());
+    let default_year = mobiplan_core::editions::default_call_year(&calls).unwrap_or_default();
+    let years: Vec<(String, String)> = calls
         .iter()
-        .map(|y| (y.to_string(), y.to_string()))
+        .map(|(y, state)| {
+            (
+                y.to_string(),
+                tr(
+                    lang,
+                    &format!("web.call-state.{}", state.id()),
+                    &[("year", y.to_string())],
+                ),
+            )
+        })
         .collect();
-    let rb = crate::eval::rulebook(
-        p.map(|p| p.call_year)
-            .unwrap_or_else(crate::eval::latest_year),
-    )
-    .ok();
+    let rb = crate::eval::rulebook(p.map(|p| p.call_year).unwrap_or(default_year)).ok();
     let grants = a.map(|a| a.earlier_grants.clone()).unwrap_or_default();
     let date =
         |d: Option<&mobiplan_core::types::Date>| d.map(|d| d.to_string()).unwrap_or_default();
@@ -191,7 +201,7 @@ pub fn details_form(
                 legend { (t(lang, "web.section.project")) }
                 (text_input("title", t(lang, "web.label.title"), p.map(|p| p.title.clone()).unwrap_or_default(), &e))
                 (select("field", t(lang, "web.label.field"), &field_options(lang), p.map(|p| p.field.as_str()).unwrap_or("SCH"), &e))
-                (select("call_year", t(lang, "web.label.call_year"), &years, &p.map(|p| p.call_year).unwrap_or_else(crate::eval::latest_year).to_string(), &e))
+                (select("call_year", t(lang, "web.label.call_year"), &years, &p.map(|p| p.call_year).unwrap_or(default_year).to_string(), &e))
                 (input(Input { name: "round", label: t(lang, "web.label.round"), value: p.map(|p| p.round.to_string()).unwrap_or_else(|| "1".into()), kind: "number", hint: Some(t(lang, "web.hint.round")), attrs: "" }, &e))
                 (input(Input { name: "start", label: t(lang, "web.label.start"), value: date(p.map(|p| &p.start)), kind: "date", hint: Some(t(lang, "web.hint.project-start")), attrs: "" }, &e))
                 (input(Input { name: "duration_months", label: t(lang, "web.label.duration_months"), value: p.map(|p| p.duration_months.to_string()).unwrap_or_else(|| "12".into()), kind: "number", hint: Some(t(lang, "web.hint.duration")), attrs: "" }, &e))
@@ -371,6 +381,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                         }
                     }
                     (crate::views::scenarios::project_section(lang, id, v.family))
+                    (crate::views::rulebooks::move_section(lang, id, v.stored.document.project.call_year))
                     (crate::views::exports::downloads(lang, id, ev))
                     li {
                         h2 { (t(lang, "web.section.files")) }
