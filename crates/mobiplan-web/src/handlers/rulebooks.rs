@@ -404,17 +404,8 @@ async fn move_create(
     form: &FormData,
 ) -> Result<String, WebError> {
     let current = state.store.get_project(id).await?;
-    // As for "copy as scenario": the copy is a new project of the project's organisation,
-    // which only its editors and owners may create (not a user the project is shared with).
-    let org = state
-        .store
-        .project_org(id)
-        .await?
-        .ok_or_else(|| WebError::Forbidden(t(lang, "web.forbidden-text")))?;
-    let (_, by) = access::create_in(Some(&org), lang).map_err(|e| match e {
-        WebError::BadRequest { .. } => WebError::Forbidden(t(lang, "web.forbidden-text")),
-        other => other,
-    })?;
+    // As for "copy as scenario": only the organisation's editors and owners.
+    let (_, by) = super::scenarios::copier(state, lang, id).await?;
     let to = match form.get("to").map(str::parse::<u16>) {
         Some(Ok(y)) => Some(y),
         None => None,

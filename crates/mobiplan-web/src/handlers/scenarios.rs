@@ -67,11 +67,11 @@ pub async fn scenario_create(
     }
 }
 
-async fn create(state: &AppState, lang: Lang, id: &str) -> Result<String, WebError> {
-    let current = state.store.get_project(id).await?;
-    // Editing a project (which the guard checked) is not enough: the copy is a new project of
-    // its organisation, which only its editors and owners may create (not a user to whom the
-    // project is shared).
+/// The user who may create a copy of project `id` (a scenario, a move to another call) and
+/// the project's organisation it goes to. Editing a project (which the guard checked) is not
+/// enough: the copy is a new project of its organisation, which only its editors and owners
+/// may create (not a user to whom the project is shared).
+pub async fn copier(state: &AppState, lang: Lang, id: &str) -> Result<(String, String), WebError> {
     let org = state
         .store
         .project_org(id)
@@ -82,6 +82,12 @@ async fn create(state: &AppState, lang: Lang, id: &str) -> Result<String, WebErr
         WebError::BadRequest { .. } => WebError::Forbidden(t(lang, "web.forbidden-text")),
         other => other,
     })?;
+    Ok((org, by))
+}
+
+async fn create(state: &AppState, lang: Lang, id: &str) -> Result<String, WebError> {
+    let current = state.store.get_project(id).await?;
+    let (_, by) = copier(state, lang, id).await?;
 
     // Numbered within the family, after the original's title (a copy of a scenario is
     // another scenario of the same original).
