@@ -322,3 +322,23 @@ async fn another_organisation_s_projects_never_reach_a_comparison() {
         );
     }
 }
+
+/// The dashboard is about the projects being run: a what-if scenario, with its copied dates,
+/// is not listed there with "overdue" items of its own.
+#[tokio::test]
+async fn scenarios_stay_off_the_dashboard() {
+    for backend in support::backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let copy = copy_as_scenario(&app, &id).await;
+        let dashboard = app.get_text("/dashboard").await;
+        assert!(
+            dashboard.contains(&format!("/projects/{id}")),
+            "the original is listed"
+        );
+        assert!(
+            !dashboard.contains(&format!("/projects/{copy}")),
+            "the scenario is not"
+        );
+    }
+}

@@ -47,6 +47,10 @@ pub async fn dashboard(State(state): State<AppState>, ReqLang(lang): ReqLang) ->
     let today = now.date_naive();
     let mut groups: BTreeMap<String, Vec<DashboardRow>> = BTreeMap::new();
     for summary in list {
+        // A what-if scenario has no real dates to keep: it is compared, not run.
+        if matches!(state.store.scenario_origin(&summary.id).await, Ok(Some(_))) {
+            continue;
+        }
         let Ok(stored) = state.store.get_project(&summary.id).await else {
             continue; // deleted since the list was read
         };
