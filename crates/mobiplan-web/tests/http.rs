@@ -722,3 +722,31 @@ async fn unknown_pages_are_404_pages_and_every_page_renders() {
     })
     .await;
 }
+
+/// A new preparatory visit starts unchosen and never offers a course to prepare; a project
+/// without named people does not show its people section as complete.
+#[tokio::test]
+async fn the_visit_form_offers_no_course_and_empty_people_are_to_do() {
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let page = app.get_text(&format!("/projects/{id}/visits/new")).await;
+        let select = &page[page.find("name=\"prepares\"").unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        assert!(
+            select.contains("<option value=\"\""),
+            "unchosen first: {select}"
+        );
+        assert!(
+            !select.contains("course-valencia"),
+            "no course offered: {select}"
+        );
+        assert!(select.contains("group-porto"), "{select}");
+
+        let empty = app.create_project("Skola B", "SCH").await;
+        let page = app.get_text(&format!("/projects/{empty}")).await;
+        let people = &page[page.find(&format!("/projects/{empty}/people")).unwrap()..];
+        let people = &people[..people.find("</li>").unwrap()];
+        assert!(people.contains("tag-todo"), "{people}");
+    }
+}

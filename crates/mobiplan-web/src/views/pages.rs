@@ -315,7 +315,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                         h2 { (t(lang, "web.section.people")) }
                         ul { li.task {
                             a href={"/projects/" (id) "/people"} { (tr(lang, "web.people-count", &[("n", doc.people.len().to_string())])) }
-                            (status(lang, ev.has_problem_under("people"), false))
+                            (status(lang, ev.has_problem_under("people"), doc.people.is_empty()))
                         } }
                     }
                     li #activities {
@@ -542,19 +542,29 @@ pub fn visit_form(
 ) -> Markup {
     let e = Errors { lang, list: errors };
     let rb = crate::eval::rulebook(doc.project.call_year).ok();
-    let options: Vec<(String, String)> = doc
-        .activities
-        .iter()
-        .map(|a| {
-            (
-                a.id.clone(),
-                format!(
-                    "{}: {}",
-                    kind_name(lang, a.kind),
-                    a.title.clone().unwrap_or_else(|| a.id.clone())
-                ),
-            )
-        })
+    // A visit prepares an activity that is not a course (V-NOT-FOR-COURSES): courses are not
+    // offered, unless the visit already names one (it stays visible, and the finding says
+    // why). A new visit starts unchosen rather than on whichever activity comes first.
+    let current = visit.map(|v| v.prepares.as_str());
+    let options: Vec<(String, String)> = current
+        .is_none()
+        .then(|| (String::new(), t(lang, "web.choose")))
+        .into_iter()
+        .chain(
+            doc.activities
+                .iter()
+                .filter(|a| a.kind != ActivityKind::Course || current == Some(a.id.as_str()))
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        format!(
+                            "{}: {}",
+                            kind_name(lang, a.kind),
+                            a.title.clone().unwrap_or_else(|| a.id.clone())
+                        ),
+                    )
+                }),
+        )
         .collect();
     html! {
         (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
