@@ -1382,23 +1382,7 @@ async fn the_mobility_csv_neutralises_formulas() {
             "name = \"Anna Bērziņa\"",
             "name = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\"",
         );
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text(text).file_name("p.toml"),
-    );
-    let res = app
-        .client
-        .post(app.url("/projects/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303);
-    let id = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/projects/")
-        .to_owned();
+    let id = app.import_text("p.toml", &text).await;
     let csv = app
         .get_text(&format!("/projects/{id}/export/mobility-csv"))
         .await;

@@ -294,9 +294,15 @@ impl App {
     /// file's text.
     pub async fn import_example(&self, example: &str) -> (String, String) {
         let text = std::fs::read_to_string(root().join("examples").join(example)).unwrap();
+        let id = self.import_text(example, &text).await;
+        (id, text)
+    }
+
+    /// Imports a project file's `text` under the file name `name`; the new project's id.
+    pub async fn import_text(&self, name: &str, text: &str) -> String {
         let form = reqwest::multipart::Form::new().part(
             "file",
-            reqwest::multipart::Part::text(text.clone()).file_name(example.to_owned()),
+            reqwest::multipart::Part::text(text.to_owned()).file_name(name.to_owned()),
         );
         let res = self
             .client
@@ -306,12 +312,11 @@ impl App {
             .await
             .unwrap();
         assert_eq!(res.status(), 303);
-        let id = res.headers()["location"]
+        res.headers()["location"]
             .to_str()
             .unwrap()
             .trim_start_matches("/projects/")
-            .to_owned();
-        (id, text)
+            .to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {
