@@ -673,25 +673,33 @@ pub fn real_cost_kind(v: &str) -> Option<RealCostKind> {
     parse_id(v)
 }
 
+/// The ASCII letter of a lower-case Latvian letter with a diacritic (`ā` → `a`).
+pub fn latvian_ascii(c: char) -> Option<char> {
+    Some(match c {
+        'ā' => 'a',
+        'č' => 'c',
+        'ē' => 'e',
+        'ģ' => 'g',
+        'ī' => 'i',
+        'ķ' => 'k',
+        'ļ' => 'l',
+        'ņ' => 'n',
+        'š' => 's',
+        'ū' => 'u',
+        'ž' => 'z',
+        _ => return None,
+    })
+}
+
 /// A short, unique id derived from a name ("Anna Bērziņa" → "anna-berzina").
 pub fn slug(name: &str, taken: &[String]) -> String {
     let mut base: String = name
         .chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'ā' => 'a',
-            'č' => 'c',
-            'ē' => 'e',
-            'ģ' => 'g',
-            'ī' => 'i',
-            'ķ' => 'k',
-            'ļ' => 'l',
-            'ņ' => 'n',
-            'š' => 's',
-            'ū' => 'u',
-            'ž' => 'z',
-            c if c.is_ascii_alphanumeric() => c,
-            _ => '-',
+        .map(|c| match latvian_ascii(c) {
+            Some(a) => a,
+            None if c.is_ascii_alphanumeric() => c,
+            None => '-',
         })
         .collect();
     base = base

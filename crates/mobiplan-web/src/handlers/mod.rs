@@ -1,5 +1,5 @@
 //! Request handlers, grouped by page. Shared here: rendering a page, content negotiation for
-//! autosave, and the versioned save with section-level merge.
+//! autosave, and the versioned save with field-level three-way merge (`save_change`).
 
 pub mod accounts;
 pub mod activities;
@@ -96,20 +96,14 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
 pub fn attachment(name: &str) -> String {
     let ascii: String = name
         .chars()
-        .map(|c| match c {
-            'ā' | 'Ā' => 'a',
-            'č' | 'Č' => 'c',
-            'ē' | 'Ē' => 'e',
-            'ģ' | 'Ģ' => 'g',
-            'ī' | 'Ī' => 'i',
-            'ķ' | 'Ķ' => 'k',
-            'ļ' | 'Ļ' => 'l',
-            'ņ' | 'Ņ' => 'n',
-            'š' | 'Š' => 's',
-            'ū' | 'Ū' => 'u',
-            'ž' | 'Ž' => 'z',
-            c if c.is_ascii_alphanumeric() || ".-_".contains(c) => c,
-            _ => '-',
+        .map(|c| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match crate::forms::latvian_ascii(lower) {
+                Some(a) if c.is_uppercase() => a.to_ascii_uppercase(),
+                Some(a) => a,
+                None if c.is_ascii_alphanumeric() || ".-_".contains(c) => c,
+                None => '-',
+            }
         })
         .collect();
     let encoded: String = name
@@ -546,4 +540,17 @@ pub fn conflict_page(
         path,
         maud::PreEscaped(body),
     )
+}
+
+#[cfg(test)]
+mod attachment_tests {
+    /// Latvian letters become their ASCII letters in the plain name; the exact name is
+    /// percent-encoded UTF-8.
+    #[test]
+    fn a_download_name_has_an_ascii_and_an_exact_form() {
+        assert_eq!(
+            super::attachment("Rīgas Plāns.xlsx"),
+            "attachment; filename=\"Rigas-Plans.xlsx\"; filename*=UTF-8''R%C4%ABgas%20Pl%C4%81ns.xlsx"
+        );
+    }
 }
