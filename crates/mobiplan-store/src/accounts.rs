@@ -482,6 +482,65 @@ impl Store {
         ))
     }
 
+    /// [`Store::session`] and the user's [`Store::memberships`] in one query: what every
+    /// request of a signed-in person needs before anything else.
+    pub async fn session_with_memberships(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRecord, Vec<Membership>)>> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT u.id, u.email, u.name, s.csrf_token, s.created_at, s.last_seen_at,
+                        o.id, o.name, o.oid, o.country, o.town, m.role
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 LEFT JOIN memberships m ON m.user_id = u.id
+                 LEFT JOIN organisations o ON o.id = m.org_id
+                 WHERE s.token_hash = $1
+                 ORDER BY o.name, o.id",
+            )
+            .bind(token_hash).fetch_all(pool).await?
+        });
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let session = SessionRecord {
+            user: User {
+                id: first.0.clone(),
+                email: first.1.clone(),
+                name: first.2.clone(),
+            },
+            csrf_token: first.3.clone(),
+            created_at: first.4,
+            last_seen_at: first.5,
+        };
+        let mut memberships = Vec::new();
+        for row in rows {
+            if let (Some(id), Some(name), Some(oid), Some(country), Some(town), Some(role)) =
+                (row.6, row.7, row.8, row.9, row.10, row.11)
+            {
+                memberships.push(Membership {
+                    org: org_from((id, name, oid, country, town)),
+                    role: role_of(&role)?,
+                });
+            }
+        }
+        Ok(Some((session, memberships)))
+    }
+
     pub async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
         dispatch!(&self.backend, pool => {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")

@@ -114,8 +114,12 @@ pub(crate) async fn open_sqlite(dir: &Path) -> Result<SqlitePool> {
     // SQLite creates its -wal and -shm files with the database file's mode, so a private
     // database file keeps all three private (password hashes and sessions live there).
     make_private_file(&file).map_err(sqlx::Error::Io)?;
+    // No test query before handing out a connection: an embedded database cannot drop a
+    // connection the way a server can, and the test costs a round trip to the connection's
+    // worker thread on every query (sqlx still checks each connection when it is returned).
     let pool = SqlitePoolOptions::new()
         .max_connections(SQLITE_MAX_CONNECTIONS)
+        .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(sqlite_options(&file))
         .await?;

@@ -626,6 +626,51 @@ impl Store {
         row.ok_or(StoreError::NotFound)
     }
 
+    /// The project's rate profile, if it has one ([`Store::project_rate_profile`] and
+    /// [`Store::get_rate_profile`] in one query). [`StoreError::NotFound`] if the project does
+    /// not exist.
+    pub async fn project_rate_profile_document(
+        &self,
+        id: &str,
+    ) -> Result<Option<StoredRateProfile>> {
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+        );
+        let row: Option<Row> = dispatch!(&self.backend, pool => {
+            sqlx::query_as(
+                "SELECT r.id, r.name, r.version, r.document, r.created_at, r.updated_at
+                 FROM projects p LEFT JOIN rate_profiles r ON r.id = p.rate_profile_id
+                 WHERE p.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        match row.ok_or(StoreError::NotFound)? {
+            (
+                Some(id),
+                Some(name),
+                Some(version),
+                Some(document),
+                Some(created_at),
+                Some(updated_at),
+            ) => Ok(Some(StoredRateProfile {
+                id,
+                name,
+                version,
+                document,
+                created_at,
+                updated_at,
+            })),
+            _ => Ok(None),
+        }
+    }
+
     /// A versioned write of the project's rate profile (`None`: no profile, the budget is a
     /// range). Like [`Store::save_project`] it makes a new version (with the same document)
     /// only if the stored version is `expected_version`, else [`StoreError::Conflict`].

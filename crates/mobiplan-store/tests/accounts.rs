@@ -254,6 +254,18 @@ mod cases {
             (s.user.id.as_str(), s.csrf_token.as_str()),
             (anna.id.as_str(), "csrf1")
         );
+        // The one-query form every request uses reads the same session and memberships.
+        let (joined, memberships) = store.session_with_memberships("s1").await.unwrap().unwrap();
+        assert_eq!(joined, s);
+        assert_eq!(memberships, store.memberships(&anna.id).await.unwrap());
+        assert_eq!(memberships.len(), 1);
+        assert!(
+            store
+                .session_with_memberships("nope")
+                .await
+                .unwrap()
+                .is_none()
+        );
         store
             .touch_session("s1", t0 + Duration::minutes(5))
             .await

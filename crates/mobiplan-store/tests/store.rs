@@ -211,6 +211,9 @@ mod cases {
         assert!(is_not_found(store.list_project_versions(missing).await));
         assert!(is_not_found(store.project_rate_profile(missing).await));
         assert!(is_not_found(
+            store.project_rate_profile_document(missing).await
+        ));
+        assert!(is_not_found(
             store.set_project_rate_profile(missing, None, 1).await
         ));
         assert!(is_not_found(store.get_rate_profile(missing).await));
@@ -424,6 +427,10 @@ mod cases {
         let store = fx.open().await;
         let p = store.create_project(&project("p")).await.unwrap();
         assert_eq!(store.project_rate_profile(&p.id).await.unwrap(), None);
+        assert_eq!(
+            store.project_rate_profile_document(&p.id).await.unwrap(),
+            None
+        );
         let r = store.create_rate_profile("agency", RATES).await.unwrap();
 
         let s = store
@@ -434,6 +441,10 @@ mod cases {
         assert_eq!(
             store.project_rate_profile(&p.id).await.unwrap().as_deref(),
             Some(r.id.as_str())
+        );
+        assert_eq!(
+            store.project_rate_profile_document(&p.id).await.unwrap(),
+            Some(store.get_rate_profile(&r.id).await.unwrap())
         );
         let versions = store.list_project_versions(&p.id).await.unwrap();
         assert_eq!(versions[0].rate_profile_id.as_deref(), Some(r.id.as_str()));

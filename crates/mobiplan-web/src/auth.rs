@@ -262,7 +262,7 @@ pub async fn load_session(
     now: DateTime<Utc>,
 ) -> Result<Result<(Actor, String), SessionEnd>, WebError> {
     let hash = token_hash(token);
-    let Some(s) = store.session(&hash).await? else {
+    let Some((s, memberships)) = store.session_with_memberships(&hash).await? else {
         return Ok(Err(SessionEnd::Unknown));
     };
     let end = if now - s.created_at >= policy.absolute_timeout {
@@ -279,7 +279,6 @@ pub async fn load_session(
     if now - s.last_seen_at >= Duration::minutes(1) {
         store.touch_session(&hash, now).await?;
     }
-    let memberships = store.memberships(&s.user.id).await?;
     Ok(Ok((
         Actor {
             user: s.user,

@@ -8,7 +8,7 @@ use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::types::ActivityKind;
 use serde::Deserialize;
 
-use super::projects::{FormPlace, form_version, save_form};
+use super::projects::{FormPlace, form_version, save_form, save_form_on};
 use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -190,10 +190,16 @@ pub async fn activity_save(
     let form = FormData::parse(&body);
     // The activity as the person's page showed it: in the version they started from.
     let base = match super::posted_base(&state, &id, &form).await {
-        Ok((_, _, base)) => base,
+        Ok(base) => base,
         Err(e) => return error_page(lang, e),
     };
-    let Some(kind) = base.activities.iter().find(|a| a.id == aid).map(|a| a.kind) else {
+    let Some(kind) = base
+        .doc
+        .activities
+        .iter()
+        .find(|a| a.id == aid)
+        .map(|a| a.kind)
+    else {
         return error_page(lang, WebError::NotFound);
     };
     let read = {
@@ -223,12 +229,13 @@ pub async fn activity_save(
             notice: None,
         })
     };
-    save_form(
+    save_form_on(
         &state,
         lang,
         &headers,
         &id,
         &form,
+        Some(base),
         FormPlace {
             action: action.clone(),
             title: title(lang, kind),

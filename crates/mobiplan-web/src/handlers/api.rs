@@ -121,14 +121,12 @@ async fn api_save(
     state: &AppState,
     lang: Lang,
     id: &str,
-    version: i64,
-    base: &ProjectFile,
+    base: super::Base,
     mine: &Value,
 ) -> Result<Response, WebError> {
     match super::save_change(
         state,
         id,
-        version,
         base,
         mine,
         &super::Resolution::default(),
@@ -173,17 +171,8 @@ pub async fn project_put(
     })?;
     let doc = check_document(doc_value, "document.")?;
     let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
-    let (_, base) = base_of(&state, &id, version).await?;
-    api_save(&state, lang, &id, version, &base, &mine).await
-}
-
-/// The project now and the version a change starts from.
-async fn base_of(
-    state: &AppState,
-    id: &str,
-    version: i64,
-) -> Result<(mobiplan_store::Stored<ProjectFile>, ProjectFile), WebError> {
-    super::load_base(state, id, version).await
+    let base = super::load_base(&state, &id, version).await?;
+    api_save(&state, lang, &id, base, &mine).await
 }
 
 #[derive(Deserialize)]
@@ -238,13 +227,14 @@ pub async fn project_patch(
             message: "a JSON Merge Patch of the project document is an object".into(),
         });
     }
-    let (_, base) = base_of(&state, &id, version).await?;
-    let mut mine = serde_json::to_value(&base).map_err(|e| WebError::Internal(e.to_string()))?;
+    let base = super::load_base(&state, &id, version).await?;
+    let mut mine =
+        serde_json::to_value(&base.doc).map_err(|e| WebError::Internal(e.to_string()))?;
     mobiplan_core::merge::merge_patch(&mut mine, &patch);
     // The patched document must still be a project document; its own form is what is merged.
     let doc = check_document(&mine, "")?;
     let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
-    api_save(&state, lang, &id, version, &base, &mine).await
+    api_save(&state, lang, &id, base, &mine).await
 }
 
 pub async fn project_delete(

@@ -174,10 +174,10 @@ async fn posted(
     body: &[u8],
 ) -> Result<(FormData, i64, Stored<ProjectFile>, ProjectFile), Response> {
     let form = FormData::parse(body);
-    let (version, current, base) = super::posted_base(state, id, &form)
+    let base = super::posted_base(state, id, &form)
         .await
         .map_err(|e| error_page(lang, e))?;
-    Ok((form, version, current, base))
+    Ok((form, base.version, base.current, base.doc))
 }
 
 /// The fields of the form posting to `action` as `page` shows them.
@@ -249,11 +249,15 @@ pub async fn awarded_save(
         Err(e) => return error_page(lang, e),
     };
     let resolution = Resolution::from_form(&form);
+    let base = super::Base {
+        version,
+        doc: base,
+        current: stored,
+    };
     match super::save_change(
         &state,
         &id,
-        version,
-        &base,
+        base,
         &mine,
         &resolution,
         mobiplan_store::SaveKind::Explicit,
@@ -304,6 +308,7 @@ async fn save_record(
     id: &str,
     base: &ProjectFile,
     version: i64,
+    current: Stored<ProjectFile>,
     form: &FormData,
     prefix: &str,
     errors: &mut Vec<FieldError>,
@@ -322,10 +327,14 @@ async fn save_record(
     }
     let mine = super::form_change(base, form, &read, Some(&shown?))?;
     let resolution = Resolution::from_form(form);
+    let base = super::Base {
+        version,
+        doc: base.clone(),
+        current,
+    };
     match super::save_change(
         state,
         id,
-        version,
         base,
         &mine,
         &resolution,
@@ -413,7 +422,7 @@ pub async fn activity_record_save(
     Path((id, aid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (form, version, _, base) = match posted(&state, lang, &id, &body).await {
+    let (form, version, current, base) = match posted(&state, lang, &id, &body).await {
         Ok(x) => x,
         Err(page) => return page,
     };
@@ -471,6 +480,7 @@ pub async fn activity_record_save(
         &id,
         &base,
         version,
+        current,
         &form,
         &format!("implementation.activities.{aid}"),
         &mut errors,
@@ -533,7 +543,7 @@ pub async fn visit_record_save(
     Path((id, vid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let (form, version, _, base) = match posted(&state, lang, &id, &body).await {
+    let (form, version, current, base) = match posted(&state, lang, &id, &body).await {
         Ok(x) => x,
         Err(page) => return page,
     };
@@ -573,6 +583,7 @@ pub async fn visit_record_save(
         &id,
         &base,
         version,
+        current,
         &form,
         &format!("implementation.visits.{vid}"),
         &mut errors,

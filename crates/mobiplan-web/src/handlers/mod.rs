@@ -129,13 +129,12 @@ pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
 
 /// The project's rate profile, if it has one that still reads.
 pub async fn profile_of(state: &AppState, stored: &Stored<ProjectFile>) -> Option<RateProfile> {
-    let pid = state
+    let p = state
         .store
-        .project_rate_profile(&stored.id)
+        .project_rate_profile_document(&stored.id)
         .await
         .ok()
         .flatten()?;
-    let p = state.store.get_rate_profile(&pid).await.ok()?;
     toml::from_str(&p.document).ok()
 }
 
@@ -222,19 +221,32 @@ fn to_json(doc: &ProjectFile) -> Result<serde_json::Value, WebError> {
     serde_json::to_value(doc).map_err(|e| WebError::Internal(e.to_string()))
 }
 
+/// What a write starts from: the version its writer started from (`version`, `doc`) and the
+/// project as stored now (`current`; the same document when nobody saved meanwhile). Read
+/// once per request and handed on to [`save_change`], which merges onto `current`.
+pub struct Base {
+    pub version: i64,
+    pub doc: ProjectFile,
+    pub current: Stored<ProjectFile>,
+}
+
 /// The project as stored now and the version `version` a writer started from.
-pub async fn load_base(
-    state: &AppState,
-    id: &str,
-    version: i64,
-) -> Result<(Stored<ProjectFile>, ProjectFile), WebError> {
+pub async fn load_base(state: &AppState, id: &str, version: i64) -> Result<Base, WebError> {
     let current = state.store.get_project(id).await?;
     if current.version == version {
-        let base = current.document.clone();
-        return Ok((current, base));
+        let doc = current.document.clone();
+        return Ok(Base {
+            version,
+            doc,
+            current,
+        });
     }
     match state.store.project_version(id, version).await {
-        Ok(base) => Ok((current, base)),
+        Ok(doc) => Ok(Base {
+            version,
+            doc,
+            current,
+        }),
         // A version this project never had: the writer's copy is not of this project's
         // history, so nothing can be merged; they have to start from the current one.
         Err(StoreError::NotFound) => Err(WebError::Conflict {
@@ -245,14 +257,9 @@ pub async fn load_base(
 }
 
 /// The version a posted form starts from (its `version` field) and the project in it.
-pub async fn posted_base(
-    state: &AppState,
-    id: &str,
-    form: &FormData,
-) -> Result<(i64, Stored<ProjectFile>, ProjectFile), WebError> {
+pub async fn posted_base(state: &AppState, id: &str, form: &FormData) -> Result<Base, WebError> {
     let version = projects::form_version(form)?;
-    let (current, base) = load_base(state, id, version).await?;
-    Ok((version, current, base))
+    load_base(state, id, version).await
 }
 
 /// What a form changes: the form read onto `base`, minus what the same form *as shown* for
@@ -281,8 +288,9 @@ pub fn form_change(
 }
 
 /// The versioned save with field-level three-way merge, the one way every write of a project
-/// goes: `mine` (the document the writer wants, made from the version `base_version` they
-/// started from, `base`) is merged onto the version stored now — their changes and mine
+/// goes: `mine` (the document the writer wants, made from the version they started from,
+/// `base.doc`) is merged onto the version stored now (`base.current` first, read again only
+/// when another save got in between) — their changes and mine
 /// both kept, the same field changed by both a [`Conflict`] unless the `resolution` decides
 /// it. A result equal to the stored document writes no version. `kind` says whether this is
 /// the script's autosave (folded with the same person's previous autosave in the history) or
@@ -290,14 +298,17 @@ pub fn form_change(
 pub async fn save_change(
     state: &AppState,
     id: &str,
-    base_version: i64,
-    base: &ProjectFile,
+    base: Base,
     mine: &serde_json::Value,
     resolution: &Resolution,
     kind: SaveKind,
 ) -> Result<Saved, SaveError> {
-    let base = to_json(base)?;
-    let mut current = state.store.get_project(id).await?;
+    let Base {
+        version: base_version,
+        doc: base,
+        mut current,
+    } = base;
+    let base = to_json(&base)?;
     for _ in 0..5 {
         let theirs = to_json(&current.document)?;
         let mut choices = resolution.choices.clone();
@@ -374,20 +385,11 @@ pub async fn save_with(
     resolution: &Resolution,
     apply: impl FnOnce(&mut ProjectFile),
 ) -> Result<Saved, SaveError> {
-    let (_, base) = load_base(state, id, base_version).await?;
-    let mut mine = base.clone();
+    let base = load_base(state, id, base_version).await?;
+    let mut mine = base.doc.clone();
     apply(&mut mine);
     let mine = to_json(&mine)?;
-    save_change(
-        state,
-        id,
-        base_version,
-        &base,
-        &mine,
-        resolution,
-        SaveKind::Explicit,
-    )
-    .await
+    save_change(state, id, base, &mine, resolution, SaveKind::Explicit).await
 }
 
 /// The answer to a delete (or another action posted from a page): on to `done`; after a

@@ -202,6 +202,27 @@ pub async fn save_form(
     shown: Option<ShownForm<'_>>,
     page: impl Fn(&ProjectFile, i64, &[FieldError], Option<String>) -> maud::Markup,
 ) -> Response {
+    save_form_on(
+        state, lang, headers, id, form, None, place, read, shown, page,
+    )
+    .await
+}
+
+/// [`save_form`] for a handler that has read the form's base already (to find what the form
+/// edits): the project is not read again.
+#[allow(clippy::too_many_arguments)] // one per thing a form brings
+pub async fn save_form_on(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    headers: &HeaderMap,
+    id: &str,
+    form: &FormData,
+    loaded: Option<super::Base>,
+    place: FormPlace,
+    read: impl Fn(&FormData, &mut ProjectFile) -> Vec<FieldError>,
+    shown: Option<ShownForm<'_>>,
+    page: impl Fn(&ProjectFile, i64, &[FieldError], Option<String>) -> maud::Markup,
+) -> Response {
     let json = wants_json(headers);
     let fail = |e: WebError| {
         if json {
@@ -210,14 +231,21 @@ pub async fn save_form(
             error_page(lang, e)
         }
     };
-    let version = match form_version(form) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
+    let loaded = match loaded {
+        Some(b) => b,
+        None => {
+            let version = match form_version(form) {
+                Ok(v) => v,
+                Err(e) => return fail(e),
+            };
+            match super::load_base(state, id, version).await {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            }
+        }
     };
-    let base = match super::load_base(state, id, version).await {
-        Ok((_, base)) => base,
-        Err(e) => return fail(e),
-    };
+    let version = loaded.version;
+    let base = &loaded.doc;
     // Field errors first: nothing is saved from a form that does not read.
     let mut preview = base.clone();
     let errors = read(form, &mut preview);
@@ -251,7 +279,7 @@ pub async fn save_form(
         .get(super::PAGE_VERSION)
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|v| *v != version);
-    let loaded = match (shown, page_version) {
+    let page_doc = match (shown, page_version) {
         (Some(_), Some(pv)) => match state.store.project_version(id, pv).await {
             Ok(doc) => Some((doc, pv)),
             Err(mobiplan_store::StoreError::NotFound) => None,
@@ -259,21 +287,21 @@ pub async fn save_form(
         },
         _ => None,
     };
-    let as_shown = match (shown, &loaded) {
+    let as_shown = match (shown, &page_doc) {
         (Some(render), Some((doc, pv))) => {
             let controls = |d: &ProjectFile, v: i64| {
                 forms::html_form::controls(&render(d, v).into_string(), &place.action)
             };
-            match (controls(doc, *pv), controls(&base, version)) {
+            match (controls(doc, *pv), controls(base, version)) {
                 (Some(theirs), Some(now)) => Ok(Some(forms::html_form::submitted(
                     &forms::html_form::on_structure(&theirs, &now),
                 ))),
-                _ => shown_fields(&base, version),
+                _ => shown_fields(base, version),
             }
         }
-        _ => shown_fields(&base, version),
+        _ => shown_fields(base, version),
     };
-    let mine = match as_shown.and_then(|s| super::form_change(&base, form, &read, s.as_ref())) {
+    let mine = match as_shown.and_then(|s| super::form_change(base, form, &read, s.as_ref())) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
@@ -284,7 +312,7 @@ pub async fn save_form(
     } else {
         mobiplan_store::SaveKind::Explicit
     };
-    match super::save_change(state, id, version, &base, &mine, &resolution, kind).await {
+    match super::save_change(state, id, loaded, &mine, &resolution, kind).await {
         Ok(saved) => {
             if json {
                 let eval = evaluate_stored(state, &saved.stored).await;
@@ -606,7 +634,9 @@ pub async fn project_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
-    let (current, base) = match super::load_base(&state, &id, version).await {
+    let super::Base {
+        doc: base, current, ..
+    } = match super::load_base(&state, &id, version).await {
         Ok(x) => x,
         Err(e) => return error_page(lang, e),
     };

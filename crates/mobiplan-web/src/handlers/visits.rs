@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mobiplan_core::project::file::ProjectFile;
 
-use super::projects::{FormPlace, form_version, save_form};
+use super::projects::{FormPlace, form_version, save_form, save_form_on};
 use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -150,10 +150,10 @@ pub async fn visit_save(
     let form = FormData::parse(&body);
     // The visit as the person's page showed it: in the version they started from.
     let base = match super::posted_base(&state, &id, &form).await {
-        Ok((_, _, base)) => base,
+        Ok(base) => base,
         Err(e) => return error_page(lang, e),
     };
-    if !base.preparatory_visits.iter().any(|v| v.id == vid) {
+    if !base.doc.preparatory_visits.iter().any(|v| v.id == vid) {
         return error_page(lang, WebError::NotFound);
     }
     let read = {
@@ -181,12 +181,13 @@ pub async fn visit_save(
             None,
         )
     };
-    save_form(
+    save_form_on(
         &state,
         lang,
         &headers,
         &id,
         &form,
+        Some(base),
         FormPlace {
             action: action.clone(),
             title: t(lang, "kind.preparatory-visit"),
