@@ -911,3 +911,47 @@ fn only_an_instance_administrator_loads_a_corrected_edition_from_the_command_lin
     );
     assert!(stdout(&out).contains("no longer"), "{}", stdout(&out));
 }
+
+#[test]
+fn rules_lists_the_application_rules_and_the_form_limits() {
+    let out = mobiplan(&["rules", "--year", "2026", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let rules = v["rules"].as_array().unwrap();
+    for id in [
+        "N-OBJECTIVE-SERVED",
+        "N-ACTIVITY-LINKED",
+        "N-FIELD-OBJECTIVE",
+        "N-LEARNING-OUTCOMES",
+        "N-TEXT-LIMIT",
+        "N-SECTION-COMPLETE",
+    ] {
+        assert!(rules.iter().any(|r| r["id"] == id), "{id} is not listed");
+    }
+    let limit = rules.iter().find(|r| r["id"] == "N-TEXT-LIMIT").unwrap();
+    let background = limit["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "rules.N-TEXT-LIMIT.values.background")
+        .expect("the background's limit is listed");
+    assert_eq!(background["confidence"], "P");
+    let text = String::from_utf8(mobiplan(&["rules", "--year", "2026"]).stdout).unwrap();
+    assert!(text.contains("N-SECTION-COMPLETE"), "{text}");
+}
+
+#[test]
+fn an_activity_naming_an_unknown_objective_is_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = worked_example(dir.path(), |t| {
+        t.replace(
+            "course = { provider",
+            "objectives = [\"nowhere\"]\ncourse = { provider",
+        )
+    });
+    let out = mobiplan(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("activities[0].objectives[0]"), "{err}");
+    assert!(err.contains("nowhere"), "{err}");
+}

@@ -6,6 +6,7 @@
 //! world (the time, distances from a gazetteer) is passed in.
 
 pub mod agenda;
+pub mod application;
 pub mod budget;
 pub mod check;
 pub mod compare;
