@@ -4,6 +4,7 @@
 //! Exit status: 0 — no rule errors; 1 — the project has rule errors; 2 — unreadable or
 //! invalid input (file, rulebook, rate profile, flags).
 
+mod assess;
 mod compare;
 mod editions;
 mod load;
@@ -144,6 +145,16 @@ enum Command {
         /// 2026-02-01T10:00:00+02:00) when the project has no application date.
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
+    },
+    /// The self-assessment against the award criteria: for each criterion and each question
+    /// evaluators ask, the parts of the application that answer it, or what is not written
+    /// yet. Points and thresholds are the rulebook's (* unconfirmed); mobiplan does not score.
+    /// Exit status 0, or 2 for unreadable input.
+    Assess {
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
     },
     /// Compute the grant, line by line, with how each amount is computed.
     Budget {
@@ -589,6 +600,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Text => emit(&output::check_text(&loaded, &findings, common.lang)),
             }
             Ok(exit(errors))
+        }
+        Command::Assess { file, common } => {
+            let loaded = load::project(&file, common.rulebook.as_deref(), common.lang)?;
+            let a = mobiplan_core::assessment::assess(&loaded.project, &loaded.rulebook);
+            match common.format {
+                Format::Json => emit(&output::json_text(&assess::json_output(
+                    &loaded,
+                    &a,
+                    common.lang,
+                ))),
+                Format::Text => emit(&assess::text_output(&loaded, &a, common.lang)),
+            }
+            // A self-assessment is a report: what is missing is in it, not in the exit status.
+            Ok(ExitCode::SUCCESS)
         }
         Command::Budget {
             file,

@@ -7,6 +7,7 @@
 
 pub mod agenda;
 pub mod application;
+pub mod assessment;
 pub mod budget;
 pub mod check;
 pub mod compare;
