@@ -186,11 +186,13 @@ enum Command {
         rates: Option<PathBuf>,
     },
     /// Write a document made from the project: the budget workbook, the one-page summary or
-    /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists.
+    /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists,
+    /// the application draft (PDF or Word).
     /// The file is written even when the project has rule errors (exit status 1 then says so).
     Export {
         /// What to write: xlsx, pdf-summary, pdf-plan, ics, timeline-svg, mobility-csv,
-        /// mobility-xlsx or checklist.
+        /// mobility-xlsx, checklist, application-pdf or application-docx (the whole
+        /// application draft in the order of the form).
         #[arg(value_parser = parse_export_format)]
         format: mobiplan_export::Format,
         /// The project file (.toml, or .json).
