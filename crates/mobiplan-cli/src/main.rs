@@ -4,6 +4,7 @@
 //! Exit status: 0 — no rule errors; 1 — the project has rule errors; 2 — unreadable or
 //! invalid input (file, rulebook, rate profile, flags).
 
+mod assess;
 mod compare;
 mod editions;
 mod load;
@@ -145,6 +146,16 @@ enum Command {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
+    /// The self-assessment against the award criteria: for each criterion and each question
+    /// evaluators ask, the parts of the application that answer it, or what is not written
+    /// yet. Points and thresholds are the rulebook's (* unconfirmed); mobiplan does not score.
+    /// Exit status 0, or 2 for unreadable input.
+    Assess {
+        /// The project file (.toml, or .json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Compute the grant, line by line, with how each amount is computed.
     Budget {
         /// The project file (.toml, or .json).
@@ -175,11 +186,13 @@ enum Command {
         rates: Option<PathBuf>,
     },
     /// Write a document made from the project: the budget workbook, the one-page summary or
-    /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists.
+    /// the full plan (PDF), the calendar, the timeline, the mobility list, the course checklists,
+    /// the application draft (PDF or Word).
     /// The file is written even when the project has rule errors (exit status 1 then says so).
     Export {
         /// What to write: xlsx, pdf-summary, pdf-plan, ics, timeline-svg, mobility-csv,
-        /// mobility-xlsx or checklist.
+        /// mobility-xlsx, checklist, application-pdf or application-docx (the whole
+        /// application draft in the order of the form).
         #[arg(value_parser = parse_export_format)]
         format: mobiplan_export::Format,
         /// The project file (.toml, or .json).
@@ -589,6 +602,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Text => emit(&output::check_text(&loaded, &findings, common.lang)),
             }
             Ok(exit(errors))
+        }
+        Command::Assess { file, common } => {
+            let loaded = load::project(&file, common.rulebook.as_deref(), common.lang)?;
+            let a = mobiplan_core::assessment::assess(&loaded.project, &loaded.rulebook);
+            match common.format {
+                Format::Json => emit(&output::json_text(&assess::json_output(
+                    &loaded,
+                    &a,
+                    common.lang,
+                ))),
+                Format::Text => emit(&assess::text_output(&loaded, &a, common.lang)),
+            }
+            // A self-assessment is a report: what is missing is in it, not in the exit status.
+            Ok(ExitCode::SUCCESS)
         }
         Command::Budget {
             file,

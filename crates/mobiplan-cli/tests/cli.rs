@@ -911,3 +911,116 @@ fn only_an_instance_administrator_loads_a_corrected_edition_from_the_command_lin
     );
     assert!(stdout(&out).contains("no longer"), "{}", stdout(&out));
 }
+
+#[test]
+fn assess_shows_every_criterion_with_what_answers_it_and_the_gaps_of_a_draft() {
+    let out = mobiplan(&[
+        "assess",
+        "examples/broken-application.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let criteria = v["criteria"].as_array().unwrap();
+    let ids: Vec<&str> = criteria.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["relevance", "project-design", "project-management"]);
+    assert_eq!(v["threshold_total"]["value"], 60);
+    assert_eq!(v["threshold_total"]["unconfirmed"], true);
+    assert_eq!(v["max_total"], 100);
+    // The background answers the relevance question about needs, word for word.
+    let needs = &criteria[0]["questions"][0];
+    assert!(
+        needs["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["field"] == "application.background"
+                && a["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Rīgas Ziemeļu vidusskola")),
+        "{needs}"
+    );
+    // The draft says nothing of how results are shared: a gap, pointing at the field.
+    let gaps: Vec<&str> = criteria[2]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| q["gaps"].as_array().unwrap())
+        .map(|g| g["field"].as_str().unwrap())
+        .collect();
+    assert!(gaps.contains(&"application.follow_up.sharing"), "{gaps:?}");
+    assert!(v["gaps"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn assess_of_every_valid_example_finds_every_part_written_in_both_languages() {
+    for file in examples(false) {
+        for lang in ["en", "lv"] {
+            let out = mobiplan(&["assess", &file, "--lang", lang]);
+            assert_eq!(out.status.code(), Some(0), "{file}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            let (relevance, none_missing) = match lang {
+                "en" => ("Relevance", "Every part evaluators read is written."),
+                _ => (
+                    "Atbilstība",
+                    "Visas daļas, ko lasa vērtētāji, ir uzrakstītas.",
+                ),
+            };
+            assert!(text.contains(relevance), "{file} {lang}: {text}");
+            assert!(text.contains(none_missing), "{file} {lang}: {text}");
+            assert!(text.contains("✓"), "{file}");
+            assert!(!text.contains("✗"), "{file}: {text}");
+        }
+    }
+}
+
+#[test]
+fn rules_lists_the_application_rules_and_the_form_limits() {
+    let out = mobiplan(&["rules", "--year", "2026", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    let rules = v["rules"].as_array().unwrap();
+    for id in [
+        "N-OBJECTIVE-SERVED",
+        "N-ACTIVITY-LINKED",
+        "N-FIELD-OBJECTIVE",
+        "N-LEARNING-OUTCOMES",
+        "N-TEXT-LIMIT",
+        "N-SECTION-COMPLETE",
+    ] {
+        assert!(rules.iter().any(|r| r["id"] == id), "{id} is not listed");
+    }
+    let limit = rules.iter().find(|r| r["id"] == "N-TEXT-LIMIT").unwrap();
+    let background = limit["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "rules.N-TEXT-LIMIT.values.background")
+        .expect("the background's limit is listed");
+    assert_eq!(background["confidence"], "P");
+    let text = String::from_utf8(mobiplan(&["rules", "--year", "2026"]).stdout).unwrap();
+    assert!(text.contains("N-SECTION-COMPLETE"), "{text}");
+}
+
+#[test]
+fn an_activity_naming_an_unknown_objective_is_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = worked_example(dir.path(), |t| {
+        t.replace(
+            "course = { provider",
+            "objectives = [\"nowhere\"]\ncourse = { provider",
+        )
+    });
+    let out = mobiplan(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("activities[0].objectives[0]"), "{err}");
+    assert!(err.contains("nowhere"), "{err}");
+}

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 const NOW: &str = "2026-02-01T10:00:00+02:00";
 const RATES: &str = "examples/rates/example-agency-2026.toml";
-const FORMATS: [&str; 8] = [
+const FORMATS: [&str; 10] = [
     "xlsx",
     "pdf-summary",
     "pdf-plan",
@@ -19,6 +19,8 @@ const FORMATS: [&str; 8] = [
     "mobility-csv",
     "mobility-xlsx",
     "checklist",
+    "application-pdf",
+    "application-docx",
 ];
 
 fn root() -> PathBuf {
@@ -54,7 +56,8 @@ fn stderr(out: &Output) -> String {
 fn looks_like(format: &str, bytes: &[u8]) -> bool {
     match format {
         "xlsx" | "mobility-xlsx" => bytes.starts_with(b"PK\x03\x04"),
-        "pdf-summary" | "pdf-plan" | "checklist" => bytes.starts_with(b"%PDF-"),
+        "pdf-summary" | "pdf-plan" | "checklist" | "application-pdf" => bytes.starts_with(b"%PDF-"),
+        "application-docx" => bytes.starts_with(b"PK\x03\x04"),
         "ics" => bytes.starts_with(b"BEGIN:VCALENDAR\r\n"),
         "timeline-svg" => bytes.starts_with(b"<svg "),
         "mobility-csv" => !bytes.is_empty() && std::str::from_utf8(bytes).is_ok(),
@@ -237,4 +240,23 @@ fn bad_input_ends_with_status_2_and_names_the_problem() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn the_application_draft_is_named_after_the_project_file_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = root().join("examples/sch-riga-school.toml");
+    for (format, name) in [
+        ("application-pdf", "sch-riga-school-application.pdf"),
+        ("application-docx", "sch-riga-school-application.docx"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mobiplan"))
+            .args(["export", format, file.to_str().unwrap(), "--now", NOW])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        assert!(looks_like(format, &bytes), "{format}");
+    }
 }

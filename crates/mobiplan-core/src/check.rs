@@ -7,7 +7,8 @@ use std::cmp::Ordering;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::finding::{Arg, Finding, Subject};
+use crate::application::{self, Application, Part, Section};
+use crate::finding::{Arg, Finding, SharedStr, Subject};
 use crate::project::{AccompanyingWho, Activity, Organisation, Participants, Project};
 use crate::rulebook::Rulebook;
 use crate::rules::RuleId;
@@ -33,6 +34,7 @@ pub fn check(p: &Project, rb: &Rulebook, ctx: &CheckContext) -> Vec<Finding> {
     }
     c.cross_activity_rules();
     c.visit_rules();
+    c.application_rules();
     // Errors first, then warnings, then information; stable within a severity.
     c.out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     c.out
@@ -1263,6 +1265,327 @@ impl Checker<'_> {
             }
         }
     }
+
+    // -----------------------------------------------------------------------------------------
+    // The application in words
+
+    fn application_rules(&mut self) {
+        self.n_text_limit();
+        let p = self.p;
+        let Some(app) = &p.application else {
+            self.n_sections_not_started();
+            return;
+        };
+        self.n_section_complete(app);
+        self.n_field_objective(app);
+        self.n_links(app);
+        // N-LEARNING-OUTCOMES: "every activity states its planned learning outcomes".
+        for (i, a) in p.activities.iter().enumerate() {
+            if a.learning_outcomes.is_none() {
+                self.emit(
+                    RuleId::NLearningOutcomes,
+                    act(i, a),
+                    "finding.N-LEARNING-OUTCOMES",
+                    vec![],
+                    Confidence::V,
+                    Some(Part::LearningOutcomes.field(i)),
+                );
+            }
+        }
+    }
+
+    /// N-TEXT-LIMIT: "every text of the application is within the length the form accepts for
+    /// it". Every text written is measured, with or without an `[application]` part.
+    fn n_text_limit(&mut self) {
+        let p = self.p;
+        for part in Part::ALL {
+            let Some(limit) = self.rb.text_limit(part) else {
+                continue;
+            };
+            for i in 0..application::owners(p, part) {
+                let Some(text) = application::text_of(p, part, i) else {
+                    continue;
+                };
+                let length = application::text_length(text);
+                if length <= limit.value as usize {
+                    continue;
+                }
+                let mut args = vec![
+                    ("text", Arg::Text(SharedStr::from_static(part.id()))),
+                    ("length", length.into()),
+                    ("max", limit.value.into()),
+                ];
+                let (subject, key) = match part.owner() {
+                    application::Owner::Activity => {
+                        (act(i, &p.activities[i]), "finding.N-TEXT-LIMIT")
+                    }
+                    application::Owner::Objective => {
+                        let name = self.objective_name(i);
+                        args.push(("objective", name.into()));
+                        (Subject::Project, "finding.N-TEXT-LIMIT.objective")
+                    }
+                    application::Owner::Project => (Subject::Project, "finding.N-TEXT-LIMIT"),
+                };
+                self.emit(
+                    RuleId::NTextLimit,
+                    subject,
+                    key,
+                    args,
+                    limit.confidence,
+                    Some(part.field(i)),
+                );
+            }
+        }
+    }
+
+    fn objective_name(&self, i: usize) -> String {
+        self.p
+            .application
+            .as_ref()
+            .and_then(|a| a.objectives.get(i))
+            .map(|o| o.name().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// N-SECTION-COMPLETE for a project without an `[application]` part: one finding per
+    /// section of the form, naming what it asks, rather than one per missing text. As
+    /// information: such a file is a plan (its budget and rules still hold), not yet an
+    /// application draft; once `[application]` is started, what is missing is an error.
+    fn n_sections_not_started(&mut self) {
+        let p = self.p;
+        let activity_parts = [
+            Part::ActivityObjectives,
+            Part::LearningOutcomes,
+            Part::Selection,
+            Part::Preparation,
+            Part::Support,
+        ];
+        for section in Section::ALL {
+            let parts: Vec<Part> = match section {
+                Section::Context => vec![Part::Language],
+                Section::Background => vec![Part::Background, Part::Needs],
+                Section::Objectives => vec![Part::Objectives],
+                // Only the texts some activity lacks; none without activities.
+                Section::Activities => activity_parts
+                    .into_iter()
+                    .filter(|&part| {
+                        (0..p.activities.len()).any(|i| {
+                            part == Part::ActivityObjectives
+                                || application::text_of(p, part, i).is_none()
+                        })
+                    })
+                    .collect(),
+                Section::FollowUp => vec![Part::Integration, Part::Sharing],
+                Section::Summary => vec![
+                    Part::SummaryObjectives,
+                    Part::SummaryImplementation,
+                    Part::SummaryResults,
+                ],
+                // Whether it is needed depends on the language, which is not given yet.
+                Section::SummaryEn => vec![],
+            };
+            self.section_missing_as(Some(Severity::Info), section, &parts);
+        }
+    }
+
+    fn section_missing(&mut self, section: Section, parts: &[Part]) {
+        self.section_missing_as(None, section, parts)
+    }
+
+    fn section_missing_as(&mut self, severity: Option<Severity>, section: Section, parts: &[Part]) {
+        let Some(first) = parts.first() else { return };
+        self.emit_with(
+            RuleId::NSectionComplete,
+            severity,
+            Subject::Project,
+            "finding.N-SECTION-COMPLETE",
+            vec![
+                ("section", Arg::Text(SharedStr::from_static(section.id()))),
+                ("parts", part_list(parts)),
+            ],
+            Confidence::V,
+            Some(first.field(0)),
+        );
+    }
+
+    /// N-SECTION-COMPLETE: "the sections of the form written in words are complete before
+    /// submission: the application's language, background and needs, at least one objective
+    /// with its description, results and measure, each activity's description, the follow-up,
+    /// and the summary (also in English when the application is in another language)".
+    fn n_section_complete(&mut self, app: &Application) {
+        let p = self.p;
+        let missing = |parts: &[Part], i: usize| -> Vec<Part> {
+            parts
+                .iter()
+                .copied()
+                .filter(|&part| match part {
+                    Part::Language => app.language.is_none(),
+                    Part::Objectives => app.objectives.is_empty(),
+                    _ => application::text_of(p, part, i).is_none(),
+                })
+                .collect()
+        };
+        self.section_missing(Section::Context, &missing(&[Part::Language], 0));
+        self.section_missing(
+            Section::Background,
+            &missing(&[Part::Background, Part::Needs], 0),
+        );
+        self.section_missing(Section::Objectives, &missing(&[Part::Objectives], 0));
+        let objective_parts = [
+            Part::ObjectiveTitle,
+            Part::ObjectiveDescription,
+            Part::ObjectiveExpectedResults,
+            Part::ObjectiveMeasurement,
+        ];
+        for i in 0..app.objectives.len() {
+            let parts = missing(&objective_parts, i);
+            if let Some(first) = parts.first() {
+                self.emit(
+                    RuleId::NSectionComplete,
+                    Subject::Project,
+                    "finding.N-SECTION-COMPLETE.objective",
+                    vec![
+                        ("objective", app.objectives[i].name().into()),
+                        ("parts", part_list(&parts)),
+                    ],
+                    Confidence::V,
+                    Some(first.field(i)),
+                );
+            }
+        }
+        // The activity's description; its learning outcomes and objectives have rules of
+        // their own.
+        let activity_parts = [Part::Selection, Part::Preparation, Part::Support];
+        for (i, a) in p.activities.iter().enumerate() {
+            let parts = missing(&activity_parts, i);
+            if let Some(first) = parts.first() {
+                self.emit(
+                    RuleId::NSectionComplete,
+                    act(i, a),
+                    "finding.N-SECTION-COMPLETE.activity",
+                    vec![("parts", part_list(&parts))],
+                    Confidence::V,
+                    Some(first.field(i)),
+                );
+            }
+        }
+        self.section_missing(
+            Section::FollowUp,
+            &missing(&[Part::Integration, Part::Sharing], 0),
+        );
+        self.section_missing(
+            Section::Summary,
+            &missing(
+                &[
+                    Part::SummaryObjectives,
+                    Part::SummaryImplementation,
+                    Part::SummaryResults,
+                ],
+                0,
+            ),
+        );
+        if app.needs_english_summary() {
+            self.section_missing(
+                Section::SummaryEn,
+                &missing(
+                    &[
+                        Part::SummaryEnObjectives,
+                        Part::SummaryEnImplementation,
+                        Part::SummaryEnResults,
+                    ],
+                    0,
+                ),
+            );
+        }
+    }
+
+    /// N-FIELD-OBJECTIVE: "every objective of the project contributes to at least one
+    /// objective of the call for the project's field".
+    fn n_field_objective(&mut self, app: &Application) {
+        let field = self.p.field;
+        let call = self.rb.field_objectives(field);
+        let confidence = call
+            .iter()
+            .map(|(_, o)| o.confidence)
+            .min()
+            .unwrap_or(Confidence::P);
+        let choices = || Arg::List(call.iter().map(|(id, _)| id.clone()).collect());
+        for (i, o) in app.objectives.iter().enumerate() {
+            if o.field_objectives.is_empty() {
+                self.emit(
+                    RuleId::NFieldObjective,
+                    Subject::Project,
+                    "finding.N-FIELD-OBJECTIVE.none",
+                    vec![
+                        ("objective", o.name().into()),
+                        ("field", field.into()),
+                        ("choices", choices()),
+                    ],
+                    confidence,
+                    Some(Part::ObjectiveFieldObjectives.field(i)),
+                );
+            }
+            for (j, given) in o.field_objectives.iter().enumerate() {
+                if call.iter().all(|(id, _)| id != given) {
+                    self.emit(
+                        RuleId::NFieldObjective,
+                        Subject::Project,
+                        "finding.N-FIELD-OBJECTIVE.unknown",
+                        vec![
+                            ("objective", o.name().into()),
+                            ("given", given.as_str().into()),
+                            ("field", field.into()),
+                            ("year", i64::from(self.rb.call_year()).into()),
+                            ("choices", choices()),
+                        ],
+                        confidence,
+                        Some(format!("application.objectives[{i}].field_objectives[{j}]")),
+                    );
+                }
+            }
+        }
+    }
+
+    /// N-OBJECTIVE-SERVED: "every objective of the project is served by at least one of its
+    /// activities". N-ACTIVITY-LINKED: "every activity serves at least one objective of the
+    /// project". Without objectives (N-SECTION-COMPLETE says so) or without activities
+    /// (P-NO-ACTIVITIES) there is nothing to link, and neither rule speaks.
+    fn n_links(&mut self, app: &Application) {
+        let p = self.p;
+        if app.objectives.is_empty() || p.activities.is_empty() {
+            return;
+        }
+        for (i, o) in app.objectives.iter().enumerate() {
+            if !p.activities.iter().any(|a| a.objectives.contains(&i)) {
+                self.emit(
+                    RuleId::NObjectiveServed,
+                    Subject::Project,
+                    "finding.N-OBJECTIVE-SERVED",
+                    vec![("objective", o.name().into())],
+                    Confidence::V,
+                    Some(format!("application.objectives[{i}]")),
+                );
+            }
+        }
+        for (i, a) in p.activities.iter().enumerate() {
+            if a.objectives.is_empty() {
+                let ids = app.objectives.iter().map(|o| o.id.clone()).collect();
+                self.emit(
+                    RuleId::NActivityLinked,
+                    act(i, a),
+                    "finding.N-ACTIVITY-LINKED",
+                    vec![("objectives", Arg::List(ids))],
+                    Confidence::V,
+                    Some(Part::ActivityObjectives.field(i)),
+                );
+            }
+        }
+    }
+}
+
+/// Parts as a message argument: their ids, translated when shown.
+fn part_list(parts: &[Part]) -> Arg {
+    Arg::List(parts.iter().map(|p| p.id().to_owned()).collect())
 }
 
 /// Whether the band amount covers less than `threshold` % of the real cost.

@@ -6,6 +6,8 @@
 //! world (the time, distances from a gazetteer) is passed in.
 
 pub mod agenda;
+pub mod application;
+pub mod assessment;
 pub mod budget;
 pub mod check;
 pub mod compare;

@@ -36,6 +36,11 @@ pub mod file {
         pub activities: Vec<Activity>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub preparatory_visits: Vec<PreparatoryVisit>,
+        /// The application's words: background, needs, objectives, follow-up and summary.
+        /// Optional, so that a plan without them still reads; what is not written yet is a
+        /// finding (N-SECTION-COMPLETE), not an input error.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub application: Option<Application>,
         /// After the grant: the awarded budget and what happened to each activity and visit
         /// (an overlay on the plan above, which stays as it was).
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,6 +348,102 @@ pub mod file {
         pub recognition: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub real_costs: Vec<RealCost>,
+        /// Ids of the application's objectives (`application.objectives`) this activity
+        /// serves. Kept on the activity, so that deleting the activity takes its links with it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub objectives: Vec<String>,
+        /// The planned learning outcomes: what participants will know and be able to do.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub learning_outcomes: Option<String>,
+        /// Who takes part and how they are selected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub selection: Option<String>,
+        /// How participants are prepared (language, culture, tasks, practicalities).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preparation: Option<String>,
+        /// Mentoring and support during the mobility.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub support: Option<String>,
+    }
+
+    /// The application's narrative (`[application]`): the form's sections in words. Every
+    /// text is optional; an unwritten text is reported by the checker.
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Application {
+        /// The language the application is written in: a two-letter ISO 639-1 code, e.g.
+        /// `lv` or `en`. When it is not `en`, the summary is also needed in English.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub language: Option<String>,
+        /// Who the organisation is: its main activities, learners and staff, size,
+        /// experience with projects.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub background: Option<String>,
+        /// The organisation's most important needs and challenges, with concrete examples.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub needs: Option<String>,
+        /// What the project wants to achieve: one or more objectives.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub objectives: Vec<Objective>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub follow_up: Option<FollowUp>,
+        /// The project summary in the application's language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub summary: Option<Summary>,
+        /// The project summary in English; needed when `language` is not `en`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub summary_en: Option<Summary>,
+    }
+
+    /// One of the project's objectives.
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Objective {
+        /// A short identifier, unique among the objectives; activities name it in their
+        /// `objectives`.
+        pub id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub title: Option<String>,
+        /// How the objective answers the needs described.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// Ids of the call's field objectives (the rulebook's `application.field_objectives`
+        /// for the project's field) this objective contributes to.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub field_objectives: Vec<String>,
+        /// The results expected when the objective is reached.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub expected_results: Option<String>,
+        /// How progress towards the objective is measured.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub measurement: Option<String>,
+    }
+
+    /// What happens after the mobilities (`[application.follow_up]`).
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct FollowUp {
+        /// How the results enter the organisation's regular work.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integration: Option<String>,
+        /// How results are shared with other organisations and the public.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sharing: Option<String>,
+    }
+
+    /// The project summary (`[application.summary]`, `[application.summary_en]`).
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct Summary {
+        /// What the project wants to achieve.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub objectives: Option<String>,
+        /// What will be done: the activities and how.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub implementation: Option<String>,
+        /// The results and other outcomes expected.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub results: Option<String>,
     }
 
     #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -374,6 +475,17 @@ impl file::ProjectFile {
         }
         if let Some(imp) = &mut self.implementation {
             imp.activities.remove(id);
+        }
+    }
+
+    /// Removes an objective of the application with the links to it: activities that served
+    /// it no longer name it, so the file stays loadable.
+    pub fn remove_objective(&mut self, id: &str) {
+        if let Some(app) = &mut self.application {
+            app.objectives.retain(|o| o.id != id);
+        }
+        for a in &mut self.activities {
+            a.objectives.retain(|o| o != id);
         }
     }
 
@@ -603,6 +715,13 @@ pub struct Activity {
     pub fewer_opportunities_justification: Option<String>,
     pub recognition: Option<String>,
     pub real_costs: Vec<RealCost>,
+    /// The objectives the activity serves: indices into the application's objectives
+    /// ([`crate::application::Application::objectives`]).
+    pub objectives: Vec<usize>,
+    pub learning_outcomes: Option<String>,
+    pub selection: Option<String>,
+    pub preparation: Option<String>,
+    pub support: Option<String>,
 }
 
 impl Activity {
@@ -683,6 +802,8 @@ pub struct Project {
     pub people: Vec<Person>,
     pub activities: Vec<Activity>,
     pub visits: Vec<PreparatoryVisit>,
+    /// The application's words; `None` while the file has no `[application]`.
+    pub application: Option<crate::application::Application>,
 }
 
 impl Project {
@@ -798,6 +919,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 const MAX_COUNT: u32 = 10_000;
 const MAX_DAYS: u32 = 3_660;
 const MAX_TEXT: usize = 10_000;
+/// The application's texts are long by nature; beyond this no form would take them.
+const MAX_NARRATIVE: usize = 100_000;
 
 #[derive(Default)]
 struct Builder {
@@ -872,6 +995,14 @@ impl Builder {
             });
         }
 
+        // The application's words: before the activities, which name its objectives.
+        let application = f.application.as_ref().map(|a| self.application(a));
+        let objective_ids: HashMap<String, usize> = application
+            .iter()
+            .flat_map(|a| a.objectives.iter().enumerate())
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+
         // Activities
         let mut activity_ids: HashMap<String, usize> = HashMap::new();
         let mut activities = Vec::with_capacity(f.activities.len());
@@ -881,7 +1012,7 @@ impl Builder {
             if activity_ids.insert(a.id.clone(), i).is_some() {
                 self.push(format!("{path}.id"), format!("\"{}\" is used twice", a.id));
             }
-            if let Some(act) = self.activity(&path, a, &person_ids) {
+            if let Some(act) = self.activity(&path, a, &person_ids, &objective_ids) {
                 activities.push(act);
             }
         }
@@ -946,7 +1077,90 @@ impl Builder {
             people,
             activities,
             visits,
+            application,
         })
+    }
+
+    /// A text of the application: an unwritten one (absent or only spaces) is `None`, which
+    /// the checker reports; only a text beyond any sensible length is an input error, so that
+    /// the form's own limits (N-TEXT-LIMIT) are what speaks for ordinary overruns.
+    fn narrative(&mut self, path: &str, value: &Option<String>) -> Option<String> {
+        let v = value.as_ref()?;
+        if v.len() > MAX_NARRATIVE {
+            self.push(path, format!("is longer than {MAX_NARRATIVE} characters"));
+        }
+        (!v.trim().is_empty()).then(|| v.clone())
+    }
+
+    fn application(&mut self, a: &file::Application) -> crate::application::Application {
+        use crate::application as app;
+        let language = match a.language.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(l) if l.len() == 2 && l.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(l.to_ascii_lowercase())
+            }
+            Some(l) => {
+                self.push(
+                    "application.language",
+                    format!("\"{l}\" is not a language code: use two letters, e.g. lv or en"),
+                );
+                None
+            }
+        };
+        let mut ids = HashSet::new();
+        let mut objectives = Vec::with_capacity(a.objectives.len());
+        for (i, o) in a.objectives.iter().enumerate() {
+            let path = format!("application.objectives[{i}]");
+            self.ident(&format!("{path}.id"), &o.id);
+            if !ids.insert(o.id.as_str()) {
+                self.push(format!("{path}.id"), format!("\"{}\" is used twice", o.id));
+            }
+            let mut seen = HashSet::new();
+            for (j, fo) in o.field_objectives.iter().enumerate() {
+                let fp = format!("{path}.field_objectives[{j}]");
+                self.ident(&fp, fo);
+                if !seen.insert(fo.as_str()) {
+                    self.push(fp, format!("\"{fo}\" is listed twice"));
+                }
+            }
+            objectives.push(app::Objective {
+                id: o.id.clone(),
+                title: self.narrative(&format!("{path}.title"), &o.title),
+                description: self.narrative(&format!("{path}.description"), &o.description),
+                field_objectives: o.field_objectives.clone(),
+                expected_results: self
+                    .narrative(&format!("{path}.expected_results"), &o.expected_results),
+                measurement: self.narrative(&format!("{path}.measurement"), &o.measurement),
+            });
+        }
+        let fu = a.follow_up.clone().unwrap_or_default();
+        let follow_up = app::FollowUp {
+            integration: self.narrative("application.follow_up.integration", &fu.integration),
+            sharing: self.narrative("application.follow_up.sharing", &fu.sharing),
+        };
+        let mut summary = |name: &str, s: &Option<file::Summary>| {
+            let s = s.clone().unwrap_or_default();
+            app::Summary {
+                objectives: self
+                    .narrative(&format!("application.{name}.objectives"), &s.objectives),
+                implementation: self.narrative(
+                    &format!("application.{name}.implementation"),
+                    &s.implementation,
+                ),
+                results: self.narrative(&format!("application.{name}.results"), &s.results),
+            }
+        };
+        let summary_local = summary("summary", &a.summary);
+        let summary_en = summary("summary_en", &a.summary_en);
+        app::Application {
+            language,
+            background: self.narrative("application.background", &a.background),
+            needs: self.narrative("application.needs", &a.needs),
+            objectives,
+            follow_up,
+            summary: summary_local,
+            summary_en,
+        }
     }
 
     fn text(&mut self, path: &str, value: &str, required: bool) {
@@ -1068,8 +1282,28 @@ impl Builder {
         path: &str,
         a: &file::Activity,
         ids: &HashMap<String, usize>,
+        objective_ids: &HashMap<String, usize>,
     ) -> Option<Activity> {
         let errors_before = self.errors.len();
+        let mut objectives = Vec::with_capacity(a.objectives.len());
+        for (j, o) in a.objectives.iter().enumerate() {
+            let op = format!("{path}.objectives[{j}]");
+            match objective_ids.get(o) {
+                Some(&i) if objectives.contains(&i) => {
+                    self.push(op, format!("\"{o}\" is listed twice"))
+                }
+                Some(&i) => objectives.push(i),
+                None => self.push(
+                    op,
+                    format!("no objective in application.objectives has the id \"{o}\""),
+                ),
+            }
+        }
+        let learning_outcomes =
+            self.narrative(&format!("{path}.learning_outcomes"), &a.learning_outcomes);
+        let selection = self.narrative(&format!("{path}.selection"), &a.selection);
+        let preparation = self.narrative(&format!("{path}.preparation"), &a.preparation);
+        let support = self.narrative(&format!("{path}.support"), &a.support);
         self.dates(path, a.start, a.end);
         if let Some(t) = &a.title {
             self.text(&format!("{path}.title"), t, false);
@@ -1295,6 +1529,11 @@ impl Builder {
                 .filter(|t| !t.trim().is_empty()),
             recognition: a.recognition.clone().filter(|t| !t.trim().is_empty()),
             real_costs: a.real_costs.clone(),
+            objectives,
+            learning_outcomes,
+            selection,
+            preparation,
+            support,
         })
     }
 }

@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::application::Part;
 use crate::finding::SharedStr;
 use crate::money::{Amount, Money};
 use crate::project::RealCostKind;
@@ -246,6 +247,193 @@ values!(QualityValues { areas: Vec<String> });
 values!(MonthsValues { months: u32 });
 values!(UnderUsedValues { min_percent: u32 });
 
+/// The form's length limits of the application's texts, in characters (N-TEXT-LIMIT), laid
+/// out like the file: the project's texts, then per objective, per activity, the follow-up
+/// and the summary (whose limits hold for the English summary too).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextLimitValues {
+    pub background: Param<u32>,
+    pub needs: Param<u32>,
+    pub objective: ObjectiveLimits,
+    pub activity: ActivityLimits,
+    pub follow_up: FollowUpLimits,
+    pub summary: SummaryLimits,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveLimits {
+    pub title: Param<u32>,
+    pub description: Param<u32>,
+    pub expected_results: Param<u32>,
+    pub measurement: Param<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityLimits {
+    pub learning_outcomes: Param<u32>,
+    pub selection: Param<u32>,
+    pub preparation: Param<u32>,
+    pub support: Param<u32>,
+    pub recognition: Param<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpLimits {
+    pub integration: Param<u32>,
+    pub sharing: Param<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryLimits {
+    pub objectives: Param<u32>,
+    pub implementation: Param<u32>,
+    pub results: Param<u32>,
+}
+
+impl TextLimitValues {
+    /// The limit of a text part; `None` for parts that are not free text (lists, the
+    /// language).
+    pub fn limit(&self, part: Part) -> Option<&Param<u32>> {
+        Some(match part {
+            Part::Background => &self.background,
+            Part::Needs => &self.needs,
+            Part::ObjectiveTitle => &self.objective.title,
+            Part::ObjectiveDescription => &self.objective.description,
+            Part::ObjectiveExpectedResults => &self.objective.expected_results,
+            Part::ObjectiveMeasurement => &self.objective.measurement,
+            Part::LearningOutcomes => &self.activity.learning_outcomes,
+            Part::Selection => &self.activity.selection,
+            Part::Preparation => &self.activity.preparation,
+            Part::Support => &self.activity.support,
+            Part::Recognition => &self.activity.recognition,
+            Part::Integration => &self.follow_up.integration,
+            Part::Sharing => &self.follow_up.sharing,
+            Part::SummaryObjectives | Part::SummaryEnObjectives => &self.summary.objectives,
+            Part::SummaryImplementation | Part::SummaryEnImplementation => {
+                &self.summary.implementation
+            }
+            Part::SummaryResults | Part::SummaryEnResults => &self.summary.results,
+            Part::Language
+            | Part::Objectives
+            | Part::ObjectiveFieldObjectives
+            | Part::ActivityObjectives => return None,
+        })
+    }
+}
+
+/// A text for people in both of mobiplan's languages, kept with the call's data because it
+/// is the call's (a field objective, an award criterion, an evaluator's question).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LangText {
+    pub en: String,
+    pub lv: String,
+}
+
+impl LangText {
+    /// The text in a language by its code; English for any other.
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "lv" { &self.lv } else { &self.en }
+    }
+}
+
+/// A table read in the file's order: field objectives and award criteria are listed the way
+/// the call lists them, not alphabetically.
+#[derive(Clone, Debug)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Ordered<V> {
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// The call's data about the application in words: the field objectives, and how
+/// applications are scored.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationRules {
+    /// Per field, the call's objectives by id, in the call's order. A project's objectives
+    /// name the ones they contribute to (N-FIELD-OBJECTIVE).
+    pub field_objectives: BTreeMap<Field, Ordered<Param<LangText>>>,
+    pub award: Award,
+}
+
+/// The award criteria: what evaluators score, the points and the thresholds.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    /// The least total score an application needs to be considered for funding.
+    pub threshold_total: Param<u32>,
+    /// Relevance, quality of project design, quality of project management — by id, in the
+    /// guide's order.
+    pub criteria: Ordered<Criterion>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub name: Param<LangText>,
+    pub max_points: Param<u32>,
+    /// The least score in this criterion an application needs.
+    pub min_points: Param<u32>,
+    /// What evaluators ask under this criterion (in mobiplan's words), by id.
+    pub questions: Ordered<Param<Question>>,
+}
+
+/// An evaluator's question and the parts of the application that answer it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub en: String,
+    pub lv: String,
+    pub parts: Vec<Part>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FewerOppValues {
@@ -349,6 +537,18 @@ pub struct Rules {
     pub t_over_awarded: PlainRule,
     #[serde(rename = "T-UNDER-USED")]
     pub t_under_used: Rule<UnderUsedValues>,
+    #[serde(rename = "N-OBJECTIVE-SERVED")]
+    pub n_objective_served: PlainRule,
+    #[serde(rename = "N-ACTIVITY-LINKED")]
+    pub n_activity_linked: PlainRule,
+    #[serde(rename = "N-FIELD-OBJECTIVE")]
+    pub n_field_objective: PlainRule,
+    #[serde(rename = "N-LEARNING-OUTCOMES")]
+    pub n_learning_outcomes: PlainRule,
+    #[serde(rename = "N-TEXT-LIMIT")]
+    pub n_text_limit: Rule<TextLimitValues>,
+    #[serde(rename = "N-SECTION-COMPLETE")]
+    pub n_section_complete: PlainRule,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -475,6 +675,7 @@ struct RulebookFile {
     rules: Rules,
     funding: Funding,
     tracking: Tracking,
+    application: ApplicationRules,
 }
 
 /// What implementation tracking needs: which evidence documents each kind of activity needs.
@@ -544,6 +745,8 @@ pub struct Rulebook {
     pub rules: Rules,
     pub funding: Funding,
     pub tracking: Tracking,
+    /// Field objectives and award criteria.
+    pub application: ApplicationRules,
     params: Vec<ParamInfo>,
     /// Sorted, for a binary search: faster than hashing a two-letter code.
     eligible: Vec<Country>,
@@ -736,6 +939,8 @@ impl Rulebook {
             }
         }
 
+        validate_application(&file.application)?;
+
         let mut rounds = BTreeMap::new();
         for (key, data) in file.rounds {
             let number: u8 = key
@@ -825,6 +1030,7 @@ impl Rulebook {
             rules: file.rules,
             funding: file.funding,
             tracking: file.tracking,
+            application: file.application,
             params,
             eligible,
             group_of,
@@ -930,6 +1136,74 @@ impl PlainRule {
             carried_from: self.carried_from,
         }
     }
+}
+
+/// Every field has its objectives, with ids that are ids; every criterion's least score is
+/// within its maximum, the least total within the sum of the maxima; every question names
+/// what answers it.
+fn validate_application(a: &ApplicationRules) -> Result<(), RulebookError> {
+    for field in Field::ALL {
+        let path = format!("application.field_objectives.{field}");
+        match a.field_objectives.get(&field) {
+            None => return Err(invalid(path, "missing: every field needs its objectives")),
+            Some(o) if o.is_empty() => {
+                return Err(invalid(path, "missing: every field needs its objectives"));
+            }
+            Some(o) => {
+                for id in o.keys() {
+                    let ok = !id.is_empty()
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    if !ok {
+                        return Err(invalid(
+                            format!("{path}.{id}"),
+                            "an objective id is lower-case letters, digits and '-'",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let award = &a.award;
+    if award.criteria.is_empty() {
+        return Err(invalid(
+            "application.award.criteria",
+            "missing: no criteria",
+        ));
+    }
+    let mut total = 0u32;
+    for (id, c) in award.criteria.iter() {
+        let path = format!("application.award.criteria.{id}");
+        if c.min_points.value > c.max_points.value {
+            return Err(invalid(
+                format!("{path}.min_points"),
+                "the least score is above the maximum",
+            ));
+        }
+        total = total.saturating_add(c.max_points.value);
+        if c.questions.is_empty() {
+            return Err(invalid(
+                format!("{path}.questions"),
+                "missing: no questions",
+            ));
+        }
+        for (q, question) in c.questions.iter() {
+            if question.value.parts.is_empty() {
+                return Err(invalid(
+                    format!("{path}.questions.{q}"),
+                    "name the parts of the application that answer the question",
+                ));
+            }
+        }
+    }
+    if award.threshold_total.value > total {
+        return Err(invalid(
+            "application.award.threshold_total",
+            format!("above the {total} points the criteria give at most"),
+        ));
+    }
+    Ok(())
 }
 
 fn validate_rule_sources(file: &RulebookFile) -> Result<(), RulebookError> {
@@ -1284,6 +1558,21 @@ pub struct DailyRate {
 impl Rulebook {
     pub fn duration_limits(&self, kind: ActivityKind, field: Field) -> Option<&Param<DayRange>> {
         self.rules.a_duration.values.get(&kind)?.get(&field)
+    }
+
+    /// The call's objectives for a field, in the call's order (empty for a field the
+    /// rulebook does not list, which loading refuses).
+    pub fn field_objectives(&self, field: Field) -> &[(String, Param<LangText>)] {
+        self.application
+            .field_objectives
+            .get(&field)
+            .map_or(&[], |o| o.0.as_slice())
+    }
+
+    /// The form's length limit of a text part (N-TEXT-LIMIT), `None` for parts that are not
+    /// free text.
+    pub fn text_limit(&self, part: Part) -> Option<&Param<u32>> {
+        self.rules.n_text_limit.values.limit(part)
     }
 
     pub fn kind_allowed(&self, kind: ActivityKind, field: Field) -> bool {

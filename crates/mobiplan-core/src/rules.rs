@@ -78,6 +78,12 @@ rule_ids! {
     XRealCostsJustified = "X-REAL-COSTS-JUSTIFIED" => x_real_costs_justified;
     TOverAwarded = "T-OVER-AWARDED" => t_over_awarded;
     TUnderUsed = "T-UNDER-USED" => t_under_used;
+    NObjectiveServed = "N-OBJECTIVE-SERVED" => n_objective_served;
+    NActivityLinked = "N-ACTIVITY-LINKED" => n_activity_linked;
+    NFieldObjective = "N-FIELD-OBJECTIVE" => n_field_objective;
+    NLearningOutcomes = "N-LEARNING-OUTCOMES" => n_learning_outcomes;
+    NTextLimit = "N-TEXT-LIMIT" => n_text_limit;
+    NSectionComplete = "N-SECTION-COMPLETE" => n_section_complete;
 }
 
 impl fmt::Display for RuleId {

@@ -484,6 +484,11 @@ fn build(s: &ProjectSpec) -> ProjectFile {
                 linguistic_support: a.linguistic,
                 fewer_opportunities_justification: a.justification.then(|| "needed".into()),
                 recognition: a.recognition.then(|| "credits".into()),
+                objectives: vec![],
+                learning_outcomes: None,
+                selection: None,
+                preparation: None,
+                support: None,
                 real_costs: a
                     .costs
                     .iter()
@@ -551,6 +556,7 @@ fn build(s: &ProjectSpec) -> ProjectFile {
         people,
         activities,
         preparatory_visits: visits,
+        application: None,
         implementation: None,
     }
 }

@@ -163,6 +163,11 @@ fn tomlish() -> impl Strategy<Value = String> {
         "persons",
         "real_costs",
         "amount",
+        "application",
+        "objectives",
+        "field_objectives",
+        "learning_outcomes",
+        "summary_en",
         "\"quoted key\"",
         "ā",
     ]);
@@ -784,6 +789,11 @@ fn wide_activity() -> impl Strategy<Value = Activity> {
                     linguistic_support: linguistic,
                     fewer_opportunities_justification: None,
                     recognition,
+                    objectives: vec![],
+                    learning_outcomes: None,
+                    selection: None,
+                    preparation: None,
+                    support: None,
                     real_costs: costs
                         .into_iter()
                         .map(|(kind, description, amount, justification)| RealCost {
@@ -1025,6 +1035,7 @@ fn wide_project() -> impl Strategy<Value = ProjectFile> {
                             },
                         )
                         .collect(),
+                    application: None,
                     implementation: None,
                 };
                 if tidy {
@@ -1133,6 +1144,11 @@ fn the_largest_accepted_project_runs_through_the_engine() {
                 linguistic_support: true,
                 fewer_opportunities_justification: None,
                 recognition: None,
+                objectives: vec![],
+                learning_outcomes: None,
+                selection: None,
+                preparation: None,
+                support: None,
                 real_costs: vec![
                     RealCost {
                         kind: RealCostKind::Guarantee,
@@ -1178,6 +1194,7 @@ fn the_largest_accepted_project_runs_through_the_engine() {
                 ..Participants::default()
             },
         }],
+        application: None,
         implementation: None,
     };
     let p = Project::from_file(f).expect("every value is at, not beyond, its limit");

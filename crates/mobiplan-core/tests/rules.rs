@@ -74,6 +74,13 @@ const CATALOGUE: &[(&str, Severity)] = &[
     // mobiplan's own rules on implementation tracking (the reported budget).
     ("T-OVER-AWARDED", Severity::Warning),
     ("T-UNDER-USED", Severity::Warning),
+    // The application in words (the form's narrative sections).
+    ("N-OBJECTIVE-SERVED", Severity::Warning),
+    ("N-ACTIVITY-LINKED", Severity::Warning),
+    ("N-FIELD-OBJECTIVE", Severity::Warning),
+    ("N-LEARNING-OUTCOMES", Severity::Error),
+    ("N-TEXT-LIMIT", Severity::Error),
+    ("N-SECTION-COMPLETE", Severity::Error),
 ];
 
 fn catalogue_severity(rule: RuleId) -> Severity {
@@ -468,9 +475,17 @@ fn clean(out: &[Finding]) {
 // ---------------------------------------------------------------------------------------------
 // The shared valid cases
 
+/// The findings about the plan, without the information that its application in words is
+/// not started (the base project has no `[application]`: see N-SECTION-COMPLETE below).
+fn plan_findings(out: Vec<Finding>) -> Vec<Finding> {
+    out.into_iter()
+        .filter(|f| !(f.rule == RuleId::NSectionComplete && f.severity == Severity::Info))
+        .collect()
+}
+
 #[test]
 fn the_base_project_breaks_no_rule_and_only_shows_the_time_left() {
-    let out = run(base());
+    let out = plan_findings(run(base()));
     assert_eq!(out.len(), 1, "{out:#?}");
     assert_eq!(out[0].rule, RuleId::PDeadline);
     assert_eq!(out[0].severity, Severity::Info);
@@ -492,7 +507,7 @@ fn one_valid_activity_of_every_kind_and_a_visit_break_no_rule() {
     let out = run(f);
     clean(&out);
     // Information only: the time left before the deadline.
-    assert_eq!(out.len(), 1, "{out:#?}");
+    assert_eq!(plan_findings(out).len(), 1);
 }
 
 #[test]
@@ -2939,6 +2954,371 @@ fn an_award_just_at_the_expected_share_meets_t_under_used_and_a_cent_more_breaks
         RuleId::TUnderUsed,
     );
     assert_eq!(fires.len(), 1, "{fires:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application in words. `narrated()` is the base project with a complete application:
+// one objective, served by the Tartu job shadowing, whose description is complete.
+
+const NARRATIVE: &str = r#"
+objectives = ["outdoor"]
+learning_outcomes = "The teacher can plan and lead lessons outdoors."
+selection = "The primary teacher who leads the outdoor classroom."
+preparation = "The programme is agreed with the mentor in advance."
+support = "The mentor is with her every day."
+
+[application]
+language = "en"
+background = "A city school of 640 pupils and 58 teachers."
+needs = "Primary lessons happen almost only indoors; the new outdoor classroom is hardly used."
+
+[[application.objectives]]
+id = "outdoor"
+title = "Outdoor learning in primary classes"
+description = "Primary teachers learn to teach mathematics and science outdoors."
+field_objectives = ["quality"]
+expected_results = "A four-week outdoor programme for grades 1 to 4."
+measurement = "The outdoor classroom's log and a pupils' survey."
+
+[application.follow_up]
+integration = "The programme enters the primary curriculum."
+sharing = "Shared with the city's primary teachers."
+
+[application.summary]
+objectives = "Outdoor learning in primary classes."
+implementation = "A teacher job-shadows outdoor learning in Tartu."
+results = "An outdoor programme for grades 1 to 4."
+"#;
+
+fn narrated() -> ProjectFile {
+    // BASE ends inside its one [[activities]] table, so the activity's texts continue it.
+    parse_toml(&format!("{BASE}{NARRATIVE}")).expect("the narrated project parses")
+}
+
+fn application(f: &mut ProjectFile) -> &mut file::Application {
+    f.application
+        .as_mut()
+        .expect("the narrated project has an application")
+}
+
+#[test]
+fn the_narrated_base_project_reports_nothing_about_its_application() {
+    let out = run(narrated());
+    clean(&out);
+    assert_eq!(out.len(), 1, "only the deadline information: {out:#?}");
+}
+
+// N-OBJECTIVE-SERVED: "every objective of the project is served by at least one of its
+// activities"
+
+#[test]
+fn an_objective_no_activity_names_breaks_n_objective_served() {
+    let mut f = narrated();
+    let mut second = application(&mut f).objectives[0].clone();
+    second.id = "languages".into();
+    second.title = Some("Language skills".into());
+    application(&mut f).objectives.push(second);
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NObjectiveServed,
+        None,
+        project(),
+        "application.objectives[1]",
+        &[("objective", text("Language skills"))],
+    );
+}
+
+#[test]
+fn an_objective_served_by_one_activity_meets_n_objective_served() {
+    let mut f = narrated();
+    let mut c = course();
+    c.objectives = vec!["outdoor".into()];
+    f.activities.push(c);
+    silent(&run(f), RuleId::NObjectiveServed);
+}
+
+// N-ACTIVITY-LINKED: "every activity serves at least one objective of the project"
+
+#[test]
+fn an_activity_serving_no_objective_breaks_n_activity_linked() {
+    let mut f = narrated();
+    f.activities[0].objectives.clear();
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NActivityLinked,
+        None,
+        on_activity(0, "shadowing"),
+        "activities[0].objectives",
+        &[("objectives", list(&["outdoor"]))],
+    );
+    // The objective it no longer serves is reported too.
+    assert_eq!(all(&out, RuleId::NObjectiveServed).len(), 1);
+}
+
+#[test]
+fn an_activity_naming_one_objective_meets_n_activity_linked() {
+    silent(&run(narrated()), RuleId::NActivityLinked);
+}
+
+#[test]
+fn an_unknown_objective_named_by_an_activity_is_an_input_error_not_n_activity_linked() {
+    let mut f = narrated();
+    f.activities[0].objectives = vec!["outdoor".into(), "indoor".into()];
+    let errors = Project::from_file(f).unwrap_err().errors;
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].field, "activities[0].objectives[1]");
+    assert!(
+        errors[0].message.contains("\"indoor\""),
+        "{}",
+        errors[0].message
+    );
+}
+
+// N-FIELD-OBJECTIVE: "every objective of the project contributes to at least one objective of
+// the call for the project's field"
+
+#[test]
+fn an_objective_naming_no_field_objective_breaks_n_field_objective() {
+    let mut f = narrated();
+    application(&mut f).objectives[0].field_objectives.clear();
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NFieldObjective,
+        Some("none"),
+        project(),
+        "application.objectives[0].field_objectives",
+        &[
+            ("objective", text("Outdoor learning in primary classes")),
+            ("field", Arg::Field(Field::SCH)),
+            (
+                "choices",
+                list(&["quality", "european-dimension", "european-education-area"]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_vet_objective_named_in_a_school_project_breaks_n_field_objective() {
+    let mut f = narrated();
+    // "participation" is an objective of adult education, not of school education.
+    application(&mut f).objectives[0].field_objectives =
+        vec!["quality".into(), "participation".into()];
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NFieldObjective,
+        Some("unknown"),
+        project(),
+        "application.objectives[0].field_objectives[1]",
+        &[("given", text("participation")), ("year", int(2026))],
+    );
+}
+
+#[test]
+fn every_field_objective_of_the_call_meets_n_field_objective() {
+    for (field, ids) in [
+        (
+            Field::SCH,
+            vec!["quality", "european-dimension", "european-education-area"],
+        ),
+        (Field::VET, vec!["quality", "european-dimension"]),
+        (
+            Field::ADU,
+            vec!["quality", "participation", "european-dimension"],
+        ),
+    ] {
+        let mut f = narrated();
+        f.project.field = field;
+        application(&mut f).objectives[0].field_objectives =
+            ids.iter().map(|s| s.to_string()).collect();
+        silent(&run(f), RuleId::NFieldObjective);
+    }
+}
+
+// N-LEARNING-OUTCOMES: "every activity states its planned learning outcomes"
+
+#[test]
+fn an_activity_without_learning_outcomes_breaks_n_learning_outcomes() {
+    let mut f = narrated();
+    f.activities[0].learning_outcomes = Some(" \n ".into());
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NLearningOutcomes,
+        None,
+        on_activity(0, "shadowing"),
+        "activities[0].learning_outcomes",
+        &[],
+    );
+}
+
+#[test]
+fn stated_learning_outcomes_meet_n_learning_outcomes_and_a_plan_without_application_is_not_asked() {
+    silent(&run(narrated()), RuleId::NLearningOutcomes);
+    // Without [application] the missing texts are one section finding, not one per activity.
+    silent(&run(base()), RuleId::NLearningOutcomes);
+}
+
+// N-TEXT-LIMIT: "every text of the application is within the length the form accepts for it"
+
+fn background_limit() -> usize {
+    let rb = Rulebook::embedded(2026).unwrap();
+    rb.text_limit(mobiplan_core::application::Part::Background)
+        .expect("the background has a limit")
+        .value as usize
+}
+
+#[test]
+fn a_background_one_character_over_the_limit_breaks_n_text_limit() {
+    let max = background_limit();
+    let mut f = narrated();
+    // Latvian letters count one character each, though UTF-8 stores them in two bytes.
+    application(&mut f).background = Some("ā".repeat(max + 1));
+    let out = run(f);
+    let hit = fired(
+        &out,
+        RuleId::NTextLimit,
+        None,
+        project(),
+        "application.background",
+        &[
+            ("text", text("background")),
+            ("length", int(max as i64 + 1)),
+            ("max", int(max as i64)),
+        ],
+    );
+    assert_eq!(
+        hit.confidence,
+        mobiplan_core::Confidence::P,
+        "the limits are unconfirmed"
+    );
+}
+
+#[test]
+fn an_objective_title_over_its_limit_names_the_objective_in_n_text_limit() {
+    let mut f = narrated();
+    application(&mut f).objectives[0].title = Some("x".repeat(1000));
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NTextLimit,
+        Some("objective"),
+        project(),
+        "application.objectives[0].title",
+        &[("text", text("objective-title")), ("length", int(1000))],
+    );
+}
+
+#[test]
+fn a_background_exactly_at_the_limit_meets_n_text_limit() {
+    let mut f = narrated();
+    application(&mut f).background = Some("ā".repeat(background_limit()));
+    silent(&run(f), RuleId::NTextLimit);
+}
+
+// N-SECTION-COMPLETE: "the sections of the form written in words are complete before
+// submission"
+
+#[test]
+fn a_plan_without_an_application_hears_once_per_section_from_n_section_complete() {
+    let out = run(base());
+    let hits = all(&out, RuleId::NSectionComplete);
+    let sections: Vec<&Arg> = hits.iter().map(|f| f.arg("section").unwrap()).collect();
+    assert_eq!(
+        sections,
+        [
+            &text("context"),
+            &text("background"),
+            &text("objectives"),
+            &text("activities"),
+            &text("follow-up"),
+            &text("summary"),
+        ]
+    );
+    // Information: a plan is not yet an application draft, and no activity is asked alone.
+    assert!(
+        hits.iter().all(|f| f.severity == Severity::Info),
+        "{hits:#?}"
+    );
+    assert!(hits.iter().all(|f| f.subject == Subject::Project));
+    assert_eq!(hits[1].arg("parts"), Some(&list(&["background", "needs"])));
+    assert_eq!(
+        hits[3].arg("parts"),
+        Some(&list(&[
+            "activity-objectives",
+            "learning-outcomes",
+            "selection",
+            "preparation",
+            "support"
+        ]))
+    );
+    silent(&out, RuleId::NActivityLinked);
+    silent(&out, RuleId::NObjectiveServed);
+}
+
+#[test]
+fn a_started_application_without_sharing_breaks_n_section_complete() {
+    let mut f = narrated();
+    application(&mut f).follow_up.as_mut().unwrap().sharing = None;
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NSectionComplete,
+        None,
+        project(),
+        "application.follow_up.sharing",
+        &[
+            ("section", text("follow-up")),
+            ("parts", list(&["sharing"])),
+        ],
+    );
+}
+
+#[test]
+fn an_application_in_latvian_without_an_english_summary_breaks_n_section_complete() {
+    let mut f = narrated();
+    application(&mut f).language = Some("LV".into());
+    let out = run(f);
+    fired(
+        &out,
+        RuleId::NSectionComplete,
+        None,
+        project(),
+        "application.summary_en.objectives",
+        &[("section", text("summary-en"))],
+    );
+}
+
+#[test]
+fn an_incomplete_objective_and_activity_description_break_n_section_complete() {
+    let mut f = narrated();
+    application(&mut f).objectives[0].measurement = None;
+    f.activities[0].support = None;
+    let out = run(f);
+    let hits = all(&out, RuleId::NSectionComplete);
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert_eq!(hits[0].key, "finding.N-SECTION-COMPLETE.objective");
+    assert_eq!(
+        hits[0].field.as_deref(),
+        Some("application.objectives[0].measurement")
+    );
+    assert_eq!(hits[1].key, "finding.N-SECTION-COMPLETE.activity");
+    assert_eq!(hits[1].subject, on_activity(0, "shadowing"));
+    assert_eq!(hits[1].arg("parts"), Some(&list(&["support"])));
+}
+
+#[test]
+fn a_complete_application_meets_n_section_complete_in_english_and_in_latvian() {
+    silent(&run(narrated()), RuleId::NSectionComplete);
+    let mut f = narrated();
+    let app = application(&mut f);
+    app.language = Some("lv".into());
+    app.summary_en = app.summary.clone();
+    silent(&run(f), RuleId::NSectionComplete);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 //! is shown as minimum – maximum, and values resting on a provisional rulebook value are
 //! marked unconfirmed.
 
+mod docx;
+pub mod draft;
 mod ics;
 mod mobility;
 mod pdf;
@@ -71,10 +73,14 @@ pub enum Format {
     MobilityXlsx,
     /// The course quality checklists, printable (PDF).
     Checklist,
+    /// The whole application draft in the order of the form, as PDF.
+    ApplicationPdf,
+    /// The same draft as a Word document (Office Open XML), to edit the words.
+    ApplicationDocx,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::Xlsx,
         Format::PdfSummary,
         Format::PdfPlan,
@@ -83,6 +89,8 @@ impl Format {
         Format::MobilityCsv,
         Format::MobilityXlsx,
         Format::Checklist,
+        Format::ApplicationPdf,
+        Format::ApplicationDocx,
     ];
 
     /// The name used on the command line and in URLs.
@@ -96,6 +104,8 @@ impl Format {
             Format::MobilityCsv => "mobility-csv",
             Format::MobilityXlsx => "mobility-xlsx",
             Format::Checklist => "checklist",
+            Format::ApplicationPdf => "application-pdf",
+            Format::ApplicationDocx => "application-docx",
         }
     }
 
@@ -113,6 +123,7 @@ impl Format {
             Format::TimelineSvg => "timeline",
             Format::MobilityCsv | Format::MobilityXlsx => "mobilities",
             Format::Checklist => "course-checklists",
+            Format::ApplicationPdf | Format::ApplicationDocx => "application",
         }
     }
 
@@ -120,7 +131,10 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Xlsx | Format::MobilityXlsx => ".xlsx",
-            Format::PdfSummary | Format::PdfPlan | Format::Checklist => ".pdf",
+            Format::PdfSummary | Format::PdfPlan | Format::Checklist | Format::ApplicationPdf => {
+                ".pdf"
+            }
+            Format::ApplicationDocx => ".docx",
             Format::Ics => ".ics",
             Format::TimelineSvg => ".svg",
             Format::MobilityCsv => ".csv",
@@ -132,7 +146,12 @@ impl Format {
             Format::Xlsx | Format::MobilityXlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
-            Format::PdfSummary | Format::PdfPlan | Format::Checklist => "application/pdf",
+            Format::PdfSummary | Format::PdfPlan | Format::Checklist | Format::ApplicationPdf => {
+                "application/pdf"
+            }
+            Format::ApplicationDocx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
             Format::Ics => "text/calendar; charset=utf-8",
             Format::TimelineSvg => "image/svg+xml",
             Format::MobilityCsv => "text/csv; charset=utf-8",
@@ -166,6 +185,8 @@ pub enum ExportError {
     Pdf(String),
     #[error("cannot write the CSV: {0}")]
     Csv(String),
+    #[error("cannot write the Word document: {0}")]
+    Docx(String),
 }
 
 /// The file in the given format.
@@ -179,6 +200,8 @@ pub fn export(format: Format, plan: &Plan) -> Result<Vec<u8>, ExportError> {
         Format::MobilityCsv => mobility::csv(plan),
         Format::MobilityXlsx => workbook::mobility_workbook(plan),
         Format::Checklist => pdf::checklists(plan),
+        Format::ApplicationPdf => pdf::application_draft(plan),
+        Format::ApplicationDocx => docx::application(plan),
     }
 }
 
@@ -232,6 +255,10 @@ mod tests {
             assert_eq!(Format::from_id(f.id()), Some(f));
             assert!(mobiplan_i18n::has(&f.label_key()), "{}", f.label_key());
         }
+        assert_eq!(
+            Format::from_id("application-docx"),
+            Some(Format::ApplicationDocx)
+        );
         let err = "docx".parse::<Format>().unwrap_err();
         assert!(err.contains("docx") && err.contains("pdf-summary"), "{err}");
     }

@@ -1116,6 +1116,44 @@ pub fn full_plan(plan: &Plan) -> Result<Vec<u8>, ExportError> {
 }
 
 /// The course quality checklists alone, to print and fill in with the provider.
+/// The application draft: every section of the form in its order, the words as written and
+/// what is not written yet marked as such (`draft.rs` lays out the content).
+pub fn application_draft(plan: &Plan) -> Result<Vec<u8>, ExportError> {
+    use crate::draft::Block;
+    let mut l = Layout::new()?;
+    let missing = t(plan.lang, "export.application.not-written");
+    for b in crate::draft::blocks(plan) {
+        match b {
+            Block::Title(s) => l.heading(&s, 16.0),
+            Block::Subtitle(s) => {
+                l.para_with(&s, 11.0, false, GREY, 0.0);
+                l.gap(4.0);
+            }
+            Block::Section(s) => {
+                l.gap(4.0);
+                l.heading(&s, 13.0);
+                l.rule();
+                l.gap(3.0);
+            }
+            Block::Item(s) => l.heading(&s, 10.5),
+            Block::Fact(label, value) => l.para(&format!("{label}: {value}"), 9.0),
+            Block::Text(label, text) => {
+                l.room(9.0 * 4.0);
+                l.para_with(&label, 9.0, true, GREY, 0.0);
+                l.para(&text, 9.0);
+                l.gap(3.0);
+            }
+            Block::Missing(label) => {
+                l.room(9.0 * 4.0);
+                l.para_with(&label, 9.0, true, GREY, 0.0);
+                l.para_with(&missing, 9.0, false, RED, 0.0);
+                l.gap(3.0);
+            }
+        }
+    }
+    render(plan, l)
+}
+
 pub fn checklists(plan: &Plan) -> Result<Vec<u8>, ExportError> {
     let lang = plan.lang;
     let mut l = Layout::new()?;

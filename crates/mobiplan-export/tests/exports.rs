@@ -627,3 +627,194 @@ fn the_calendar_and_timeline_leave_out_dates_not_published_yet() {
     );
     assert!(!svg.contains(&t(Lang::En, "export.timeline.deadline")));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The application draft (PDF and Word), in the order of the form
+
+/// What the draft must show of a project: every section heading in order, every objective's
+/// and activity's heading, and the first line of every text written.
+fn draft_expectations(ex: &Example, lang: Lang) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let headings = mobiplan_export::draft::section_headings(lang);
+    let p = &ex.project;
+    let mut items = Vec::new();
+    let mut texts = Vec::new();
+    if let Some(app) = &p.application {
+        for o in &app.objectives {
+            items.push(o.name().to_owned());
+        }
+        for s in [
+            &app.background,
+            &app.needs,
+            &app.follow_up.sharing,
+            &app.summary.results,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            texts.push(s.lines().next().unwrap_or_default().to_owned());
+        }
+    }
+    for a in &p.activities {
+        items.push(a.title.clone().unwrap_or_else(|| a.id.to_string()));
+        if let Some(s) = &a.learning_outcomes {
+            texts.push(s.lines().next().unwrap_or_default().to_owned());
+        }
+    }
+    (headings, items, texts)
+}
+
+/// The paragraphs of a Word document, each with its style: read from the package with the zip
+/// crate and from its XML with quick-xml (every XML part must be well-formed).
+fn docx_paragraphs(bytes: &[u8], case: &str) -> Vec<(String, String)> {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a ZIP package");
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|e| panic!("{case}: {name}: {e}"))
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let types = part("[Content_Types].xml");
+    assert!(
+        types.contains("wordprocessingml.document.main+xml"),
+        "{case}: {types}"
+    );
+    assert!(part("_rels/.rels").contains("Target=\"word/document.xml\""));
+    assert!(part("word/_rels/document.xml.rels").contains("Target=\"styles.xml\""));
+    let styles = part("word/styles.xml");
+    let core = part("docProps/core.xml");
+    for (name, xml) in [("styles", &styles), ("core", &core), ("types", &types)] {
+        let mut r = Reader::from_str(xml);
+        loop {
+            match r.read_event() {
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{case}: {name} is not well-formed XML: {e}"),
+            }
+        }
+    }
+    let document = part("word/document.xml");
+    let mut r = Reader::from_str(&document);
+    let mut paragraphs = Vec::new();
+    let (mut style, mut text, mut in_text) = (String::new(), String::new(), false);
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) if e.name().as_ref() == "w:p" => {
+                style.clear();
+                text.clear();
+            }
+            Ok(Event::Empty(e)) if e.name().as_ref() == "w:pStyle" => {
+                let v = e.try_get_attribute("w:val").unwrap().expect("w:val");
+                // Style ids are plain names: the raw value is the value.
+                style = v.value.into_owned();
+            }
+            Ok(Event::Start(e)) if e.name().as_ref() == "w:t" => in_text = true,
+            Ok(Event::End(e)) if e.name().as_ref() == "w:t" => in_text = false,
+            Ok(Event::Text(t)) if in_text => text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(g)) if in_text => text.push_str(match &*g.xml10_content() {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                "apos" => "'",
+                other => panic!("{case}: unexpected entity {other}"),
+            }),
+            Ok(Event::End(e)) if e.name().as_ref() == "w:p" => {
+                paragraphs.push((style.clone(), text.clone()));
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{case}: word/document.xml is not well-formed XML: {e}"),
+        }
+    }
+    paragraphs
+}
+
+#[test]
+fn the_word_draft_has_every_section_in_the_forms_order_and_every_objective_and_text() {
+    for ex in examples() {
+        let ev = evaluate(&ex.project, &ex.rulebook, None, now());
+        for lang in Lang::ALL {
+            let case = format!("draft-{}-{}", ex.name, lang.code());
+            let bytes = export(Format::ApplicationDocx, &plan(&ex, &ev, lang)).unwrap();
+            assert!(bytes.starts_with(b"PK\x03\x04"), "{case}");
+            std::fs::write(artefacts().join(format!("{case}.docx")), &bytes).unwrap();
+            let paragraphs = docx_paragraphs(&bytes, &case);
+            let styled = |s: &str| -> Vec<&str> {
+                paragraphs
+                    .iter()
+                    .filter(|(style, _)| style == s)
+                    .map(|(_, t)| t.as_str())
+                    .collect()
+            };
+            assert_eq!(
+                styled("Title"),
+                [t(lang, "export.application.title")],
+                "{case}"
+            );
+            let (headings, items, texts) = draft_expectations(&ex, lang);
+            assert_eq!(
+                styled("Heading1"),
+                headings,
+                "{case}: sections in the form's order"
+            );
+            let item_headings = styled("Heading2");
+            for item in &items {
+                assert!(
+                    item_headings.iter().any(|h| h.contains(item.as_str())),
+                    "{case}: no heading for {item}: {item_headings:?}"
+                );
+            }
+            for line in &texts {
+                assert!(
+                    paragraphs.iter().any(|(_, p)| p == line),
+                    "{case}: the text «{line}» is not in the document"
+                );
+            }
+            let missing = t(lang, "export.application.not-written");
+            let marked = paragraphs.iter().any(|(_, p)| *p == missing);
+            assert_eq!(
+                marked,
+                ex.project.application.is_none() || ex.name.starts_with("broken-application"),
+                "{case}: what is not written is marked, and only that"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_pdf_draft_has_every_section_in_the_forms_order_and_every_objective() {
+    if poppler().is_none() {
+        return;
+    }
+    for ex in examples() {
+        let ev = evaluate(&ex.project, &ex.rulebook, None, now());
+        for lang in Lang::ALL {
+            let case = format!("draft-{}-{}", ex.name, lang.code());
+            let bytes = export(Format::ApplicationPdf, &plan(&ex, &ev, lang)).unwrap();
+            let (text, pages) = pdf_text(&bytes, &case, ex.name.starts_with("sch-"));
+            assert!(pages >= 1, "{case}");
+            assert!(
+                text.contains(&normalise(&t(lang, "export.application.title"))),
+                "{case}"
+            );
+            let (headings, items, _) = draft_expectations(&ex, lang);
+            let mut at = 0;
+            for h in &headings {
+                let found = text[at..]
+                    .find(&normalise(h))
+                    .unwrap_or_else(|| panic!("{case}: section «{h}» missing or out of order"));
+                at += found + h.len();
+            }
+            for item in &items {
+                // A long title may wrap: its first words are enough to find it.
+                let start: String = normalise(item).chars().take(30).collect();
+                assert!(text.contains(&start), "{case}: «{start}»\n{text}");
+            }
+        }
+    }
+}

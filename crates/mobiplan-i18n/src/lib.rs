@@ -315,6 +315,8 @@ fn id_section(arg_name: &str) -> Option<&'static str> {
         "missing" => Some("quality"),
         "category" => Some("category"),
         "status_from" | "status_to" | "status_allowed" => Some("status"),
+        "section" => Some("application.section"),
+        "parts" | "text" => Some("application.part"),
         _ => None,
     }
 }
@@ -429,6 +431,45 @@ mod tests {
         for c in mobiplan_core::Category::ALL {
             assert!(has(&format!("category.{}", c.id())));
         }
+    }
+
+    #[test]
+    fn every_part_and_section_of_the_application_has_a_name() {
+        for p in mobiplan_core::application::Part::ALL {
+            assert!(has(&format!("application.part.{}", p.id())), "{}", p.id());
+        }
+        for s in mobiplan_core::application::Section::ALL {
+            assert!(
+                has(&format!("application.section.{}", s.id())),
+                "{}",
+                s.id()
+            );
+        }
+    }
+
+    #[test]
+    fn application_findings_name_sections_and_parts_in_words() {
+        use mobiplan_core::{Arg, Finding, RuleId, Severity, Subject};
+        let f = Finding {
+            rule: RuleId::NSectionComplete,
+            severity: Severity::Error,
+            subject: Subject::Project,
+            key: "finding.N-SECTION-COMPLETE",
+            args: vec![
+                ("section", Arg::Text("follow-up".into())),
+                (
+                    "parts",
+                    Arg::List(vec!["integration".into(), "sharing".into()]),
+                ),
+            ],
+            confidence: mobiplan_core::Confidence::V,
+            field: None,
+        };
+        assert_eq!(
+            finding_message(&f, Lang::En),
+            "Follow-up: not written yet — Integration of the results into regular work, Sharing of the results."
+        );
+        assert!(finding_message(&f, Lang::Lv).starts_with("Turpmākie pasākumi: vēl nav"));
     }
 
     #[test]

@@ -812,6 +812,7 @@ pub fn read_new_project(form: &FormData) -> (ProjectFile, Vec<FieldError>) {
         people: vec![],
         activities: vec![],
         preparatory_visits: vec![],
+        application: None,
         implementation: None,
     };
     let errors = read_details(form, &mut doc);
@@ -967,6 +968,14 @@ pub fn read_activity(form: &FormData, id: &str, kind: ActivityKind) -> (Activity
         fewer_opportunities_justification: r.opt_text("fewer_opportunities_justification"),
         recognition: r.opt_text("recognition"),
         real_costs,
+        // The activity's words (objectives served, learning outcomes, selection, preparation,
+        // support) are not on this form: left empty here, they are not changes (a save takes
+        // only what differs from the form as its page showed it), so the stored texts stay.
+        objectives: vec![],
+        learning_outcomes: None,
+        selection: None,
+        preparation: None,
+        support: None,
     };
     (activity, r.errors)
 }
