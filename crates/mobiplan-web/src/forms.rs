@@ -6,8 +6,8 @@ use mobiplan_core::budget::Category;
 use mobiplan_core::money::Money;
 use mobiplan_core::project::RealCostKind;
 use mobiplan_core::project::file::{
-    Accompanying, Activity, Course, Means, Organisation, Participants, Person, PreparatoryVisit,
-    ProjectFile, QualityArea, RealCost, Travel, Venue,
+    Accompanying, Activity, Course, Means, Objective, Organisation, Participants, Person,
+    PreparatoryVisit, ProjectFile, QualityArea, RealCost, Travel, Venue,
 };
 use mobiplan_core::tracking::file::{ActivityRecord, Implementation, TravelActual, VisitRecord};
 use mobiplan_core::tracking::{Document, Status};
@@ -966,18 +966,69 @@ pub fn read_activity(form: &FormData, id: &str, kind: ActivityKind) -> (Activity
             .flatten(),
         linguistic_support: form.flag("linguistic_support"),
         fewer_opportunities_justification: r.opt_text("fewer_opportunities_justification"),
-        recognition: r.opt_text("recognition"),
+        recognition: long_text(form, "recognition"),
         real_costs,
-        // The activity's words (objectives served, learning outcomes, selection, preparation,
-        // support) are not on this form: left empty here, they are not changes (a save takes
-        // only what differs from the form as its page showed it), so the stored texts stay.
-        objectives: vec![],
-        learning_outcomes: None,
-        selection: None,
-        preparation: None,
-        support: None,
+        objectives: form.all("objectives").into_iter().map(str::to_owned).collect(),
+        learning_outcomes: long_text(form, "learning_outcomes"),
+        selection: long_text(form, "selection"),
+        preparation: long_text(form, "preparation"),
+        support: long_text(form, "support"),
     };
     (activity, r.errors)
+}
+
+/// A long text as the person wrote it. Browsers send a textarea's line breaks as CR LF; they
+/// are kept as LF (as the file holds them), so that a text nobody touched reads back equal to
+/// the stored one and is not taken for a change.
+pub fn long_text(form: &FormData, name: &str) -> Option<String> {
+    form.get(name).map(|v| v.replace("\r\n", "\n"))
+}
+
+/// The texts of a narrative section of the application onto the document.
+pub fn read_section(
+    section: &crate::views::application::Section,
+    form: &FormData,
+    doc: &mut ProjectFile,
+) -> Vec<FieldError> {
+    let app = doc.application.get_or_insert_default();
+    if section.path == crate::views::application::BACKGROUND.path {
+        app.language = form.get("language").map(str::to_ascii_lowercase);
+    }
+    for f in section.fields {
+        *(f.slot)(app) = long_text(form, f.name);
+    }
+    // A follow-up or summary left wholly empty is not kept as an empty table.
+    if app.follow_up.as_ref().is_some_and(|f| *f == Default::default()) {
+        app.follow_up = None;
+    }
+    if app.summary.as_ref().is_some_and(|f| *f == Default::default()) {
+        app.summary = None;
+    }
+    if app.summary_en.as_ref().is_some_and(|f| *f == Default::default()) {
+        app.summary_en = None;
+    }
+    if *app == Default::default() {
+        doc.application = None;
+    }
+    vec![]
+}
+
+/// One objective of the application from its page (`id`: the objective's, new or existing).
+pub fn read_objective(form: &FormData, id: &str) -> (Objective, Vec<FieldError>) {
+    let mut r = Reader::new(form);
+    let objective = Objective {
+        id: id.to_owned(),
+        title: Some(r.text("title")).filter(|t| !t.is_empty()),
+        description: long_text(form, "description"),
+        field_objectives: form
+            .all("field_objectives")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        expected_results: long_text(form, "expected_results"),
+        measurement: long_text(form, "measurement"),
+    };
+    (objective, r.errors)
 }
 
 /// One preparatory visit from its editor.

@@ -12,7 +12,7 @@ use mobiplan_store::Role;
 
 use crate::access::{Access, Need};
 use crate::handlers::{
-    accounts, activities, api, assets, dashboard, exports, history, implementation, ops, projects,
+    accounts, activities, api, application, assets, dashboard, exports, history, implementation, ops, projects,
     rates, rulebooks, scenarios, visits,
 };
 use crate::state::AppState;
@@ -67,6 +67,19 @@ route_table! {
     POST "/projects/{id}/details" => projects::details_save, Project(Edit);
     GET "/projects/{id}/people" => projects::people_edit, Project(Read);
     POST "/projects/{id}/people" => projects::people_save, Project(Edit);
+    // The application in words
+    GET "/projects/{id}/application/background" => application::background_show, Project(Read);
+    POST "/projects/{id}/application/background" => application::background_save, Project(Edit);
+    GET "/projects/{id}/application/follow-up" => application::follow_up_show, Project(Read);
+    POST "/projects/{id}/application/follow-up" => application::follow_up_save, Project(Edit);
+    GET "/projects/{id}/application/summary" => application::summary_show, Project(Read);
+    POST "/projects/{id}/application/summary" => application::summary_save, Project(Edit);
+    GET "/projects/{id}/application/objectives/new" => application::objective_new, Project(Edit);
+    POST "/projects/{id}/application/objectives" => application::objective_create, Project(Edit);
+    GET "/projects/{id}/application/objectives/{oid}" => application::objective_show, Project(Read);
+    POST "/projects/{id}/application/objectives/{oid}" => application::objective_save, Project(Edit);
+    POST "/projects/{id}/application/objectives/{oid}/delete" => application::objective_delete, Project(Edit);
+    GET "/projects/{id}/application/assessment" => application::assessment_show, Project(Read);
     GET "/projects/{id}/budget" => projects::budget_show, Project(Read);
     GET "/projects/{id}/checks" => projects::checks_show, Project(Read);
     // Implementation tracking

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod application;
 pub mod api;
 pub mod assets;
 pub mod dashboard;

@@ -226,6 +226,7 @@ pub fn editor(v: ActivityView<'_>) -> Markup {
                             }
                         }
                     }
+                    (crate::views::application::activity_texts(lang, v.doc, kind, a, &e))
                     fieldset {
                         legend { (t(lang, "web.label.real_costs")) }
                         p.hint { (t(lang, "web.hint.real_costs")) }

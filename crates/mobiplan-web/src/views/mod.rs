@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod application;
 pub mod activity;
 pub mod dashboard;
 pub mod exports;

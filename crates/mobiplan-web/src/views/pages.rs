@@ -350,6 +350,38 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             }
                         }
                     }
+                    li #application {
+                        h2 { (t(lang, "web.section.application")) }
+                        @let app = doc.application.as_ref();
+                        ul {
+                            li.task {
+                                a href={"/projects/" (id) "/application/background"} { (t(lang, "application.section.background")) }
+                                (status(lang, ev.has_problem_under("application.background") || ev.has_problem_under("application.needs") || ev.has_problem_under("application.language"), app.is_none_or(|a| a.background.is_none() && a.needs.is_none())))
+                            }
+                            @for (i, o) in app.map(|a| a.objectives.as_slice()).unwrap_or(&[]).iter().enumerate() {
+                                li.task {
+                                    a href={"/projects/" (id) "/application/objectives/" (o.id)} {
+                                        (t(lang, "web.app.objective")) ": " (o.title.clone().unwrap_or_else(|| o.id.clone()))
+                                    }
+                                    (status(lang, ev.has_problem_under(&format!("application.objectives[{i}]")), false))
+                                }
+                            }
+                            @if may(Need::Edit) {
+                                li.task { a.add href={"/projects/" (id) "/application/objectives/new"} { "+ " (t(lang, "web.app.add-objective")) } }
+                            }
+                            li.task {
+                                a href={"/projects/" (id) "/application/follow-up"} { (t(lang, "application.section.follow-up")) }
+                                (status(lang, ev.has_problem_under("application.follow_up"), app.is_none_or(|a| a.follow_up.is_none())))
+                            }
+                            li.task {
+                                a href={"/projects/" (id) "/application/summary"} { (t(lang, "application.section.summary")) }
+                                (status(lang, ev.has_problem_under("application.summary"), app.is_none_or(|a| a.summary.is_none() && a.summary_en.is_none())))
+                            }
+                            li.task { a href={"/projects/" (id) "/application/assessment"} { (t(lang, "web.app.assessment")) } }
+                            li.task { a href={"/projects/" (id) "/export/application-pdf"} download { (t(lang, "web.app.download-pdf")) } }
+                            li.task { a href={"/projects/" (id) "/export/application-docx"} download { (t(lang, "web.app.download-docx")) } }
+                        }
+                    }
                     li {
                         h2 { (t(lang, "web.section.budget")) }
                         ul {

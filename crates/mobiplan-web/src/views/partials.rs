@@ -205,6 +205,9 @@ pub fn field_link(project_id: &str, eval: &Evaluation, field: &str) -> String {
     if field.starts_with("people") {
         return format!("{base}/people");
     }
+    if let Some(rest) = field.strip_prefix("application.") {
+        return application_link(&base, eval, rest);
+    }
     if field.starts_with("project.") || field.starts_with("applicant.") {
         let rest = field.split_once('.');
         let id = match rest {
@@ -215,6 +218,38 @@ pub fn field_link(project_id: &str, eval: &Evaluation, field: &str) -> String {
         return format!("{base}/details#{id}");
     }
     format!("{base}#{}", input_id(field))
+}
+
+/// Where a field of `[application]` is edited: its section's page, an objective's page, and
+/// the input by its form name.
+fn application_link(base: &str, eval: &Evaluation, rest: &str) -> String {
+    let app = format!("{base}/application");
+    if let Some(r) = rest.strip_prefix("objectives[") {
+        let index: Option<usize> = r.split(']').next().and_then(|n| n.parse().ok());
+        let id = index.and_then(|i| {
+            eval.project
+                .as_ref()
+                .and_then(|p| p.application.as_ref())
+                .and_then(|a| a.objectives.get(i))
+                .map(|o| o.id.clone())
+        });
+        let input = r.split_once("].").map(|(_, f)| input_id(f)).unwrap_or_default();
+        return match id {
+            Some(id) => format!("{app}/objectives/{id}#{input}"),
+            None => format!("{base}#application"),
+        };
+    }
+    match rest.split_once('.') {
+        Some(("follow_up", f)) => format!("{app}/follow-up#{}", input_id(f)),
+        Some(("summary", f)) => format!("{app}/summary#summary_{}", input_id(f)),
+        Some(("summary_en", f)) => format!("{app}/summary#summary_en_{}", input_id(f)),
+        _ => match rest {
+            "objectives" => format!("{app}/objectives/new"),
+            "follow_up" => format!("{app}/follow-up"),
+            "summary" | "summary_en" => format!("{app}/summary"),
+            other => format!("{app}/background#{}", input_id(other)),
+        },
+    }
 }
 
 /// The input id for a file path inside a section: `travel.days` → `travel_days`,
