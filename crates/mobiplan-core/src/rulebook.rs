@@ -1698,6 +1698,68 @@ mod tests {
     }
 
     #[test]
+    fn the_application_data_is_loaded_strictly() {
+        let text = include_str!("../../../rulebook/2026.toml");
+        // A question naming a part of the application that does not exist.
+        let bad = text.replacen("parts = [\"support\"]", "parts = [\"supprot\"]", 1);
+        assert_ne!(bad, text);
+        let err = Rulebook::from_toml(&bad).unwrap_err().to_string();
+        assert!(err.contains("supprot"), "{err}");
+        // An unknown key beside a criterion's points.
+        let bad = text.replacen(
+            "[application.award.criteria.relevance]\n",
+            "[application.award.criteria.relevance]\nweight = 2\n",
+            1,
+        );
+        let err = Rulebook::from_toml(&bad).unwrap_err().to_string();
+        assert!(err.contains("weight"), "{err}");
+        // A least score above the maximum.
+        let bad = text.replacen(
+            "min_points = { value = 15, unit = \"points\", source = \"award-guide\"",
+            "min_points = { value = 31, unit = \"points\", source = \"award-guide\"",
+            1,
+        );
+        assert_eq!(
+            Rulebook::from_toml(&bad).unwrap_err(),
+            invalid(
+                "application.award.criteria.relevance.min_points",
+                "the least score is above the maximum"
+            )
+        );
+        // A text limit without its provenance.
+        let bad = text.replacen(
+            "values.needs = { value = 5000, unit = \"characters\", source = \"form-limits\", confidence = \"P\" }",
+            "values.needs = { value = 5000, unit = \"characters\", source = \"form-limits\" }",
+            1,
+        );
+        assert_ne!(bad, text);
+        let err = Rulebook::from_toml(&bad).unwrap_err();
+        assert!(
+            matches!(&err, RulebookError::Invalid { path, .. } if path == "rules.N-TEXT-LIMIT.values.needs"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn every_field_has_its_objectives_and_every_text_part_a_limit() {
+        let rb = rb();
+        for f in Field::ALL {
+            assert!(!rb.field_objectives(f).is_empty(), "{f}");
+        }
+        assert_eq!(
+            rb.field_objectives(Field::SCH)
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<Vec<_>>(),
+            ["quality", "european-dimension", "european-education-area"],
+            "in the order the call lists them"
+        );
+        for part in Part::ALL {
+            assert_eq!(rb.text_limit(part).is_some(), part.is_text(), "{part:?}");
+        }
+    }
+
+    #[test]
     fn bands_follow_the_largest_lower_bound_not_above() {
         let rb = rb();
         let band = |km: u64| rb.band_for(Km100(km)).1.from_km;
