@@ -190,6 +190,25 @@
   // that its aria-live region stays the same element and announces the change; a column whose
   // panels changed (a budget appears once the activity reads) is replaced whole.
   // A "why this number" the reader opened stays open.
+  // The length of a long text against the form's limit, as the form counts it (characters,
+  // line breaks as one).
+  function setupCounter(area) {
+    var counter = document.getElementById(area.id + "-count");
+    if (!counter) return;
+    var out = counter.querySelector(".count-text");
+    function update() {
+      var n = Array.from(area.value.replace(/\r\n/g, "\n")).length;
+      var limit = area.dataset.limit ? Number(area.dataset.limit) : null;
+      var over = limit !== null && n > limit;
+      var line = counter.dataset.template.replace("{n}", String(n)).replace("{limit}", String(limit));
+      out.textContent = over ? line + " " + counter.dataset.over : line;
+      counter.classList.toggle("over", over);
+      if (over) area.setAttribute("aria-invalid", "true"); else area.removeAttribute("aria-invalid");
+    }
+    area.addEventListener("input", update);
+  }
+  document.querySelectorAll("textarea.long").forEach(setupCounter);
+
   function swapPanels(live, html) {
     var opened = Array.prototype.map.call(live.querySelectorAll("details"), function (d) { return d.open; });
     var next = document.createElement("div"); next.innerHTML = html;

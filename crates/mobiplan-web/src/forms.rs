@@ -968,7 +968,11 @@ pub fn read_activity(form: &FormData, id: &str, kind: ActivityKind) -> (Activity
         fewer_opportunities_justification: r.opt_text("fewer_opportunities_justification"),
         recognition: long_text(form, "recognition"),
         real_costs,
-        objectives: form.all("objectives").into_iter().map(str::to_owned).collect(),
+        objectives: form
+            .all("objectives")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
         learning_outcomes: long_text(form, "learning_outcomes"),
         selection: long_text(form, "selection"),
         preparation: long_text(form, "preparation"),
@@ -998,13 +1002,25 @@ pub fn read_section(
         *(f.slot)(app) = long_text(form, f.name);
     }
     // A follow-up or summary left wholly empty is not kept as an empty table.
-    if app.follow_up.as_ref().is_some_and(|f| *f == Default::default()) {
+    if app
+        .follow_up
+        .as_ref()
+        .is_some_and(|f| *f == Default::default())
+    {
         app.follow_up = None;
     }
-    if app.summary.as_ref().is_some_and(|f| *f == Default::default()) {
+    if app
+        .summary
+        .as_ref()
+        .is_some_and(|f| *f == Default::default())
+    {
         app.summary = None;
     }
-    if app.summary_en.as_ref().is_some_and(|f| *f == Default::default()) {
+    if app
+        .summary_en
+        .as_ref()
+        .is_some_and(|f| *f == Default::default())
+    {
         app.summary_en = None;
     }
     if *app == Default::default() {

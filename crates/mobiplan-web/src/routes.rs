@@ -12,8 +12,8 @@ use mobiplan_store::Role;
 
 use crate::access::{Access, Need};
 use crate::handlers::{
-    accounts, activities, api, application, assets, dashboard, exports, history, implementation, ops, projects,
-    rates, rulebooks, scenarios, visits,
+    accounts, activities, api, application, assets, dashboard, exports, history, implementation,
+    ops, projects, rates, rulebooks, scenarios, visits,
 };
 use crate::state::AppState;
 

@@ -12,8 +12,8 @@ use support::spawn_app;
 
 fn magic(format: &str) -> &'static [u8] {
     match format {
-        "xlsx" | "mobility-xlsx" => b"PK\x03\x04",
-        "pdf-summary" | "pdf-plan" | "checklist" => b"%PDF-",
+        "xlsx" | "mobility-xlsx" | "application-docx" => b"PK\x03\x04",
+        "pdf-summary" | "pdf-plan" | "checklist" | "application-pdf" => b"%PDF-",
         "ics" => b"BEGIN:VCALENDAR\r\n",
         "timeline-svg" => b"<svg ",
         "mobility-csv" => b"Activity ID,",

@@ -5,59 +5,9 @@
 
 mod support;
 
-use scraper::{ElementRef, Html, Selector};
 use serde_json::{Value, json};
+use support::html::{field, forms_of, links_of, page_form, set};
 use support::{App, backends, spawn_app};
-
-/// Every `method="post"` form of a page with its action and the fields a browser submits
-/// when the form is sent unchanged (read with a real HTML parser, not the server's own).
-fn forms_of(page: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let doc = Html::parse_document(page);
-    let forms = Selector::parse("form[method=post]").unwrap();
-    let fields = Selector::parse("input, select, textarea").unwrap();
-    let options = Selector::parse("option").unwrap();
-    doc.select(&forms)
-        .map(|form| {
-            let action = form.value().attr("action").unwrap_or_default().to_owned();
-            let mut out = Vec::new();
-            for el in form.select(&fields) {
-                let v = el.value();
-                let Some(name) = v.attr("name") else { continue };
-                if v.attr("disabled").is_some() {
-                    continue;
-                }
-                match v.name() {
-                    "input" => match v.attr("type").unwrap_or("text") {
-                        "submit" | "button" | "reset" | "image" | "file" => {}
-                        "checkbox" | "radio" => {
-                            if v.attr("checked").is_some() {
-                                out.push((name.into(), v.attr("value").unwrap_or("on").into()));
-                            }
-                        }
-                        _ => out.push((name.into(), v.attr("value").unwrap_or("").into())),
-                    },
-                    "select" => {
-                        let all: Vec<ElementRef> = el.select(&options).collect();
-                        let chosen = all
-                            .iter()
-                            .find(|o| o.value().attr("selected").is_some())
-                            .or(all.first());
-                        if let Some(o) = chosen {
-                            let value = o
-                                .value()
-                                .attr("value")
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| o.text().collect::<String>().trim().to_owned());
-                            out.push((name.into(), value));
-                        }
-                    }
-                    _ => out.push((name.into(), el.text().collect())),
-                }
-            }
-            (action, out)
-        })
-        .collect()
-}
 
 /// Actions that are not edits of what the page shows (they do something else on purpose).
 fn is_action(action: &str) -> bool {
@@ -66,26 +16,6 @@ fn is_action(action: &str) -> bool {
         .any(|end| action.ends_with(end))
         || ["/logout", "/lang", "/logout-everywhere"].contains(&action)
         || action.contains("/sharing")
-}
-
-fn set(form: &mut Vec<(String, String)>, name: &str, value: &str) {
-    form.retain(|(k, _)| k != name);
-    form.push((name.into(), value.into()));
-}
-
-fn field(form: &[(String, String)], name: &str) -> String {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-async fn page_form(app: &App, page: &str, action: &str) -> Vec<(String, String)> {
-    forms_of(&app.get_text(page).await)
-        .into_iter()
-        .find(|(a, _)| a == action)
-        .unwrap_or_else(|| panic!("{page} has no form posting to {action}"))
-        .1
 }
 
 async fn post_json(app: &App, path: &str, form: &[(String, String)]) -> (u16, Value) {
@@ -128,6 +58,16 @@ async fn every_form_sent_back_unchanged_changes_nothing() {
                 pages.push(format!("/projects/{id}/visits/{vid}"));
                 pages.push(format!("/projects/{id}/implementation/visits/{vid}"));
             }
+            // The application's pages as the project page links them (its sections, each
+            // objective, the self-assessment), so a new one is tried without naming it here.
+            let linked = links_of(&app.get_text(&format!("/projects/{id}")).await);
+            let application: Vec<String> = linked
+                .into_iter()
+                .filter(|l| l.starts_with(&format!("/projects/{id}/application/")))
+                .filter(|l| !l.ends_with("/new"))
+                .collect();
+            assert!(application.len() >= 4, "{example}: {application:?}");
+            pages.extend(application);
             for page in &pages {
                 for (action, form) in forms_of(&app.get_text(page).await) {
                     if is_action(&action) {

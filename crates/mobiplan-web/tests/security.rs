@@ -35,6 +35,7 @@ struct OrgB {
     project: String,
     version: i64,
     activity: String,
+    objective: String,
     profile: String,
     title: String,
 }
@@ -71,6 +72,12 @@ async fn org_b(app: &App) -> OrgB {
         project: stored.id,
         version: stored.version,
         activity: doc.activities[0].id.clone(),
+        objective: doc
+            .application
+            .as_ref()
+            .and_then(|a| a.objectives.first())
+            .map(|o| o.id.clone())
+            .expect("the example has an objective"),
         profile: profile.id,
         title: doc.project.title,
     }
@@ -89,6 +96,7 @@ fn concrete(path: &str, b: &OrgB) -> String {
             "id" => &b.project,
             "aid" => &b.activity,
             "vid" => "no-such-visit",
+            "oid" => &b.objective,
             "pid" => &b.profile,
             "org" => &b.org,
             "uid" => &b.owner_id,

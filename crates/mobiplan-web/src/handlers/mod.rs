@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod activities;
-pub mod application;
 pub mod api;
+pub mod application;
 pub mod assets;
 pub mod dashboard;
 pub mod exports;

@@ -153,17 +153,22 @@ pub fn long_text(
             textarea.long id=(name) name=(name) rows="8" aria-describedby=(described.join(" "))
                 aria-invalid=[over.then_some("true")]
                 data-limit=[limit.map(|l| l.value)] { (value) }
-            p.counter.over[over] id={(name) "-count"} aria-live="polite"
-                data-of=(t(lang, "web.app.count-of")) data-over=(t(lang, "web.app.count-over")) {
-                @match limit {
-                    Some(l) => {
-                        (tr(lang, "web.app.count", &[("n", length.to_string()), ("limit", l.value.to_string())]))
-                        @if over { " " (t(lang, "web.app.count-over")) }
-                        @if l.confidence.is_provisional() {
-                            " " abbr.unconfirmed title=(t(lang, "web.app.limit-unconfirmed")) { "*" }
+            // The script keeps the count current as the person types (from the templates in
+            // data-*); it is read with the field (aria-describedby), not announced per key.
+            p.counter.over[over] id={(name) "-count"}
+                data-template=(t(lang, if limit.is_some() { "web.app.count" } else { "web.app.count-free" }))
+                data-over=(t(lang, "web.app.count-over")) {
+                span.count-text {
+                    @match limit {
+                        Some(l) => {
+                            (tr(lang, "web.app.count", &[("n", length.to_string()), ("limit", l.value.to_string())]))
+                            @if over { " " (t(lang, "web.app.count-over")) }
                         }
+                        None => (tr(lang, "web.app.count-free", &[("n", length.to_string())])),
                     }
-                    None => (tr(lang, "web.app.count-free", &[("n", length.to_string())])),
+                }
+                @if limit.is_some_and(|l| l.confidence.is_provisional()) {
+                    " " abbr.unconfirmed title=(t(lang, "web.app.limit-unconfirmed")) { "*" }
                 }
             }
         }
@@ -192,6 +197,7 @@ fn form_head(version: i64) -> Markup {
 }
 
 /// A narrative section's page: its texts, each with its count, and its findings.
+#[allow(clippy::too_many_arguments)] // the page, its version, and what a save brings back
 pub fn section_page(
     lang: Lang,
     project_id: &str,

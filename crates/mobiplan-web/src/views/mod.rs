@@ -1,6 +1,6 @@
 pub mod accounts;
-pub mod application;
 pub mod activity;
+pub mod application;
 pub mod dashboard;
 pub mod exports;
 pub mod layout;

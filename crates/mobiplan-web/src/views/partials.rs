@@ -233,7 +233,10 @@ fn application_link(base: &str, eval: &Evaluation, rest: &str) -> String {
                 .and_then(|a| a.objectives.get(i))
                 .map(|o| o.id.clone())
         });
-        let input = r.split_once("].").map(|(_, f)| input_id(f)).unwrap_or_default();
+        let input = r
+            .split_once("].")
+            .map(|(_, f)| input_id(f))
+            .unwrap_or_default();
         return match id {
             Some(id) => format!("{app}/objectives/{id}#{input}"),
             None => format!("{base}#application"),

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod html;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
