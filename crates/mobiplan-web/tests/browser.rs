@@ -1340,6 +1340,11 @@ async fn fields_are_labelled_errors_are_summarised_and_forms_work_without_javasc
                 format!("/projects/{id}/details"),
                 format!("/projects/{id}/people"),
                 format!("/projects/{id}/visits/new"),
+                format!("/projects/{id}/application/background"),
+                format!("/projects/{id}/application/follow-up"),
+                format!("/projects/{id}/application/summary"),
+                format!("/projects/{id}/application/objectives/new"),
+                format!("/projects/{id}/application/assessment"),
             ];
             for kind in [
                 "course",
@@ -1647,6 +1652,9 @@ async fn bug_aria_describedby_names_only_existing_elements() {
             format!("/projects/{id}/details"),
             format!("/projects/{id}/people"),
             format!("/projects/{id}/activities/new?kind=group-mobility"),
+            format!("/projects/{id}/application/background"),
+            format!("/projects/{id}/application/summary"),
+            format!("/projects/{id}/application/objectives/new"),
         ] {
             must(c.goto(&app.url(&page)).await, &page);
             assert_eq!(
@@ -1990,6 +1998,9 @@ async fn pages_reflow_at_every_width() {
             format!("/projects/{id}/history"),
             format!("/projects/{id}/history/1"),
             "/dashboard".to_owned(),
+            format!("/projects/{id}/application/background"),
+            format!("/projects/{id}/application/objectives/digital"),
+            format!("/projects/{id}/application/assessment"),
         ];
         let mut problems = Vec::new();
         for width in [1366u32, 1024, 768, 390, 320] {
@@ -2045,5 +2056,100 @@ async fn pages_reflow_at_every_width() {
         }
         assert!(problems.is_empty(), "{problems:#?}");
     })
+    .await;
+}
+
+/// Two people write the application at once, with the script: the coordinator the needs,
+/// a colleague (another account of the same organisation, the page loaded before the
+/// coordinator saved) the background. Both texts are kept, the colleague's page takes the
+/// coordinator's words without a reload, and each text's count follows the typing.
+#[tokio::test]
+async fn two_people_write_the_application_at_once_and_both_texts_are_kept() {
+    with_browsers(
+        "story-application-two-people",
+        &[true, true],
+        |app, browsers| async move {
+            let (coordinator, colleague) = (&browsers[0], &browsers[1]);
+            let owner = app
+                .state
+                .store
+                .user_by_email(support::OWNER)
+                .await
+                .unwrap()
+                .unwrap();
+            let org = app.state.store.memberships(&owner.id).await.unwrap()[0]
+                .org
+                .id
+                .clone();
+            let email = "kolega@skola-a.lv";
+            app.add_member(&org, email, mobiplan_store::Role::Editor)
+                .await;
+            must(
+                colleague.delete_all_cookies().await,
+                "the colleague logs out",
+            );
+            must(
+                colleague.goto(&app.url("/login")).await,
+                "open the login page",
+            );
+            type_text(colleague, "#email", email).await;
+            type_text(colleague, "#password", support::PASSWORD).await;
+            click(colleague, "main form[action='/login'] button[type=submit]").await;
+            wait_for_page(colleague, "the colleague's projects", |p| p == "/").await;
+
+            let (id, _) = app.import_example("adu-daugavpils-adult-centre.toml").await;
+            let page = app.url(&format!("/projects/{id}/application/background"));
+            must(
+                coordinator.goto(&page).await,
+                "the coordinator opens Background",
+            );
+            must(
+                colleague.goto(&page).await,
+                "the colleague opens Background",
+            );
+            wait_for_text(colleague, "main h1", "the colleague's page", |t| {
+                t == "Background"
+            })
+            .await;
+
+            type_text(coordinator, "#needs", "Needs written by the coordinator.").await;
+            let count = wait_for_text(coordinator, "#needs-count", "the needs' count", |t| {
+                t.starts_with("33 of ")
+            })
+            .await;
+            assert!(count.contains("characters"), "{count}");
+            wait_saved(coordinator, "the coordinator's autosave").await;
+
+            type_text(
+                colleague,
+                "#background",
+                "Background written by the colleague.",
+            )
+            .await;
+            wait_saved(colleague, "the colleague's autosave, merged").await;
+
+            let doc = app.document(&id).await;
+            assert_eq!(
+                doc["application"]["needs"],
+                "Needs written by the coordinator."
+            );
+            assert_eq!(
+                doc["application"]["background"],
+                "Background written by the colleague."
+            );
+            assert_eq!(
+                shown(colleague, "#needs").await,
+                "Needs written by the coordinator.",
+                "the colleague's form shows the coordinator's text"
+            );
+            let history = app.state.store.project_history(&id).await.unwrap();
+            let authors: std::collections::BTreeSet<_> = history
+                .iter()
+                .take(2)
+                .filter_map(|e| e.saved_by.as_ref().map(|u| u.email.clone()))
+                .collect();
+            assert_eq!(authors.len(), 2, "each saved as themself: {authors:?}");
+        },
+    )
     .await;
 }

@@ -222,6 +222,76 @@ pub struct ChangeRow {
     pub label: String,
     pub before: String,
     pub after: String,
+    /// For a long text changed in place, what was removed and added word by word (the
+    /// application's texts: a changed sentence is found without reading both versions).
+    pub words: Option<Vec<Piece>>,
+}
+
+/// A run of words of a text difference.
+#[derive(Debug, PartialEq)]
+pub enum Piece {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// Texts from this length on are shown as a word difference.
+const LONG_TEXT: usize = 80;
+/// Beyond this many word pairs the difference is not searched: the texts are shown whole.
+const MAX_DIFF_CELLS: usize = 4_000_000;
+
+/// The word-level difference of two texts (longest common subsequence of words, each word
+/// with the spaces after it, so the pieces put together give the texts back).
+pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
+    let a: Vec<&str> = old.split_inclusive(char::is_whitespace).collect();
+    let b: Vec<&str> = new.split_inclusive(char::is_whitespace).collect();
+    let mut out: Vec<Piece> = Vec::new();
+    let mut push = |p: Piece| {
+        let merged = match (out.last_mut(), &p) {
+            (Some(Piece::Same(x)), Piece::Same(y))
+            | (Some(Piece::Removed(x)), Piece::Removed(y))
+            | (Some(Piece::Added(x)), Piece::Added(y)) => {
+                x.push_str(y);
+                true
+            }
+            _ => false,
+        };
+        if !merged {
+            out.push(p);
+        }
+    };
+    if a.len().saturating_mul(b.len()) > MAX_DIFF_CELLS {
+        push(Piece::Removed(old.to_owned()));
+        push(Piece::Added(new.to_owned()));
+        return out;
+    }
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let w = b.len() + 1;
+    let mut lcs = vec![0u32; (a.len() + 1) * w];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
+            } else {
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            push(Piece::Same(a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j]) {
+            push(Piece::Added(b[j].to_owned()));
+            j += 1;
+        } else {
+            push(Piece::Removed(a[i].to_owned()));
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The field-level changes from `old` to `new`, in words (a history entry).
@@ -231,6 +301,14 @@ pub fn change_rows(lang: Lang, old: &Value, new: &Value, changes: &[Change]) -> 
         .iter()
         .map(|c| {
             let label = path_label(lang, &docs, &c.path);
+            let words = match (mobiplan_core::merge::get(old, &c.path), &c.op) {
+                (Some(Value::String(was)), Op::Set(Value::String(now)))
+                    if was.chars().count().max(now.chars().count()) >= LONG_TEXT =>
+                {
+                    Some(word_diff(was, now))
+                }
+                _ => None,
+            };
             let (before, after) = match &c.op {
                 Op::Set(v) => (
                     value_text(lang, mobiplan_core::merge::get(old, &c.path)),
@@ -247,6 +325,7 @@ pub fn change_rows(lang: Lang, old: &Value, new: &Value, changes: &[Change]) -> 
                 label,
                 before,
                 after,
+                words,
             }
         })
         .collect()
@@ -266,7 +345,22 @@ pub fn change_table(lang: Lang, rows: &[ChangeRow]) -> Markup {
                 } }
                 tbody {
                     @for r in rows {
-                        tr { th scope="row" { (r.label) } td { (r.before) } td { (r.after) } }
+                        @if let Some(words) = &r.words {
+                            tr {
+                                th scope="row" { (r.label) }
+                                td.text-diff colspan="2" {
+                                    @for p in words {
+                                        @match p {
+                                            Piece::Same(s) => (s),
+                                            Piece::Removed(s) => del { (s) },
+                                            Piece::Added(s) => ins { (s) },
+                                        }
+                                    }
+                                }
+                            }
+                        } @else {
+                            tr { th scope="row" { (r.label) } td { (r.before) } td { (r.after) } }
+                        }
                     }
                 }
             } }
@@ -278,6 +372,52 @@ pub fn change_table(lang: Lang, rows: &[ChangeRow]) -> Markup {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_long_text_shows_what_changed_word_by_word() {
+        let old = "We teach 300 pupils in Riga. Our teachers need digital skills. We also run an evening school.";
+        let new = "We teach 320 pupils in Riga. Our teachers need digital and outdoor skills. We also run an evening school.";
+        let d = word_diff(old, new);
+        let joined =
+            |keep: fn(&Piece) -> Option<&str>| d.iter().filter_map(keep).collect::<String>();
+        let before = joined(|p| match p {
+            Piece::Same(s) | Piece::Removed(s) => Some(s),
+            Piece::Added(_) => None,
+        });
+        let after = joined(|p| match p {
+            Piece::Same(s) | Piece::Added(s) => Some(s),
+            Piece::Removed(_) => None,
+        });
+        assert_eq!((before.as_str(), after.as_str()), (old, new));
+        assert!(d.contains(&Piece::Removed("300 ".into())), "{d:?}");
+        assert!(d.contains(&Piece::Added("320 ".into())), "{d:?}");
+        assert!(d.contains(&Piece::Added("and outdoor ".into())), "{d:?}");
+        assert!(
+            d.contains(&Piece::Same(
+                "pupils in Riga. Our teachers need digital ".into()
+            )),
+            "{d:?}"
+        );
+
+        // Long texts in a history entry come as the word difference; short values as before/after.
+        let old_doc = json!({"application": {"needs": old}, "project": {"title": "A"}});
+        let new_doc = json!({"application": {"needs": new}, "project": {"title": "B"}});
+        let rows = change_rows(
+            Lang::En,
+            &old_doc,
+            &new_doc,
+            &mobiplan_core::merge::diff(&old_doc, &new_doc),
+        );
+        let needs = rows.iter().find(|r| r.label.contains("Needs")).unwrap();
+        assert!(needs.words.is_some());
+        let title = rows.iter().find(|r| r.label.contains("Title")).unwrap();
+        assert!(title.words.is_none());
+        let html = change_table(Lang::En, &rows).into_string();
+        assert!(
+            html.contains("<del>300 </del>") && html.contains("<ins>320 </ins>"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn fields_are_named_by_their_place_and_titles() {
