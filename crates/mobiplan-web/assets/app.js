@@ -296,7 +296,14 @@
     document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
     document.querySelectorAll("input[data-kind=place]").forEach(setupPlace);
     document.querySelectorAll("form[data-confirm]").forEach(function (f) {
-      f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+      f.addEventListener("submit", function (e) {
+        if (!window.confirm(f.dataset.confirm)) { e.preventDefault(); return; }
+        // Confirmed here: the server does not ask again on a page of its own.
+        if (!f.querySelector("input[name=confirmed]")) {
+          var yes = document.createElement("input");
+          yes.type = "hidden"; yes.name = "confirmed"; yes.value = "1"; f.appendChild(yes);
+        }
+      });
     });
     var summary = document.querySelector(".error-summary"); if (summary) summary.focus();
   });

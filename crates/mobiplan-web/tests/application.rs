@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::html::{forms_of, page_form, set};
+use support::html::{delete_confirmed, forms_of, page_form, set};
 use support::{backends, spawn_app};
 
 fn has(form: &[(String, String)], name: &str) -> bool {
@@ -163,7 +163,22 @@ async fn objectives_link_activities_and_their_budget() {
         // Deleting the objective takes the activity's link with it.
         let delete = format!("{objective}/delete");
         let form = page_form(&app, &objective, &delete).await;
-        assert_eq!(app.post_form(&delete, &form).await.status(), 303);
+        let res = app.post_form(&delete, &form).await;
+        assert_eq!(res.status(), 200, "without the script it asks first");
+        let confirmation = res.text().await.unwrap();
+        assert!(
+            confirmation.contains("Delete Inclusive classrooms?"),
+            "{confirmation}"
+        );
+        assert!(
+            app.document(&id).await["application"]["objectives"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["id"] == oid.as_str()),
+            "nothing deleted before the confirmation"
+        );
+        assert_eq!(delete_confirmed(&app, &delete, &form).await.status(), 303);
         let doc = app.document(&id).await;
         assert!(
             !doc["application"]["objectives"]

@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::html::{field, forms_of, links_of, page_form, set};
+use support::html::{delete_confirmed, field, forms_of, links_of, page_form, set};
 use support::{App, backends, spawn_app};
 
 /// Actions that are not edits of what the page shows (they do something else on purpose).
@@ -353,8 +353,8 @@ async fn a_stale_delete_says_what_changed() {
         let mut y = page_form(&app, &page, &page).await;
         set(&mut y, "end", "2027-01-31");
         assert_eq!(app.post_form(&page, &y).await.status(), 303);
-        // X deletes from the old page.
-        let res = app.post_form(&delete, &x_delete).await;
+        // X deletes from the old page (and confirms).
+        let res = delete_confirmed(&app, &delete, &x_delete).await;
         assert_eq!(res.status(), 409);
         let text = res.text().await.unwrap();
         assert!(
@@ -400,7 +400,7 @@ async fn a_stale_delete_says_what_changed() {
                 .status(),
             303
         );
-        let res = app.post_form(&format!("{project}/delete"), &stale).await;
+        let res = delete_confirmed(&app, &format!("{project}/delete"), &stale).await;
         assert_eq!(res.status(), 409);
         assert!(
             res.text()
@@ -741,5 +741,53 @@ async fn autosaves_fold_into_one_history_entry() {
         set(&mut form, "title", "Posted");
         assert_eq!(app.post_form(&action, &form).await.status(), 303);
         assert_eq!(entries(&history(&app).await), before + 2);
+    }
+}
+
+/// Without the script every delete asks first, naming what goes, and deletes nothing until
+/// confirmed; the confirmation goes back where the person came from. Activities, visits,
+/// objectives and projects alike.
+#[tokio::test]
+async fn every_delete_asks_first_without_javascript() {
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let project = format!("/projects/{id}");
+        let deletes = [
+            (
+                format!("{project}/activities/course-valencia"),
+                "Delete Courses and training: Digital tools for the inclusive classroom?",
+            ),
+            (
+                format!("{project}/visits/visit-porto"),
+                "Delete Porto Riverside School?",
+            ),
+            (
+                format!("{project}/application/objectives/digital"),
+                "Delete ",
+            ),
+            (project.clone(), "Delete "),
+        ];
+        for (page, named) in &deletes {
+            let action = format!("{page}/delete");
+            let form = page_form(&app, page, &action).await;
+            let before = app.stored(&id).await;
+            let res = app.post_form(&action, &form).await;
+            assert_eq!(res.status(), 200, "{action}");
+            let text = res.text().await.unwrap();
+            assert!(text.contains(named), "{action} names what goes: {text}");
+            assert!(
+                text.contains(&format!("href=\"{page}\"")),
+                "{action}: a way back"
+            );
+            assert_eq!(
+                app.stored(&id).await,
+                before,
+                "{action}: nothing deleted yet"
+            );
+            assert_eq!(delete_confirmed(&app, &action, &form).await.status(), 303);
+        }
+        let res = app.client.get(app.url(&project)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "the project is gone");
     }
 }

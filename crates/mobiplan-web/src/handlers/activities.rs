@@ -275,6 +275,28 @@ pub async fn activity_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
+    let action = format!("/projects/{id}/activities/{aid}/delete");
+    let back = format!("/projects/{id}/activities/{aid}");
+    let name = |doc: &ProjectFile| {
+        doc.activities
+            .iter()
+            .find(|a| a.id == aid)
+            .map(|a| crate::views::pages::activity_title(lang, a))
+    };
+    if let Some(page) = super::confirm_first(
+        &state,
+        lang,
+        &id,
+        &form,
+        &action,
+        &back,
+        "web.confirm.lead",
+        name,
+    )
+    .await
+    {
+        return page;
+    }
     // Visits that prepared it have nothing left to prepare; implementation records go too.
     let result = super::save_with(
         &state,
@@ -288,9 +310,9 @@ pub async fn activity_delete(
         lang,
         result,
         version,
-        &format!("/projects/{id}/activities/{aid}/delete"),
+        &action,
         &format!("/projects/{id}"),
-        &format!("/projects/{id}/activities/{aid}"),
+        &back,
         "web.conflict-delete",
     )
 }

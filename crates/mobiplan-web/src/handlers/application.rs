@@ -327,6 +327,28 @@ pub async fn objective_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
+    let action = format!("{}/delete", objective_path(&id, &oid));
+    let back = objective_path(&id, &oid);
+    let name = |doc: &ProjectFile| {
+        doc.application
+            .as_ref()
+            .and_then(|a| a.objectives.iter().find(|o| o.id == oid))
+            .map(|o| o.title.clone().unwrap_or_else(|| o.id.clone()))
+    };
+    if let Some(page) = super::confirm_first(
+        &state,
+        lang,
+        &id,
+        &form,
+        &action,
+        &back,
+        "web.confirm.lead",
+        name,
+    )
+    .await
+    {
+        return page;
+    }
     // The activities that served it stop naming it, so the plan still reads.
     let result = super::save_with(
         &state,
@@ -340,9 +362,9 @@ pub async fn objective_delete(
         lang,
         result,
         version,
-        &format!("{}/delete", objective_path(&id, &oid)),
+        &action,
         &format!("/projects/{id}#application"),
-        &objective_path(&id, &oid),
+        &back,
         "web.conflict-delete",
     )
 }

@@ -377,6 +377,60 @@ pub async fn save_change(
     ))))
 }
 
+/// A form field saying the person confirmed a destructive action (the script's dialog sets
+/// it; without the script the confirmation page's form carries it).
+pub const CONFIRMED: &str = "confirmed";
+
+/// Deletes ask first: a post without [`CONFIRMED`] is answered with a page that names what
+/// would be deleted (`name` reads it from the project; `None` when it is gone), what deleting
+/// means (`lead`, a message key) and a form
+/// that posts the same fields again, confirmed, or goes `back`. `None`: confirmed, go on.
+pub async fn confirm_first(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+    form: &FormData,
+    action: &str,
+    back: &str,
+    lead: &str,
+    name: impl Fn(&ProjectFile) -> Option<String>,
+) -> Option<Response> {
+    if form.get(CONFIRMED) == Some("1") {
+        return None;
+    }
+    let what = match state.store.get_project(id).await {
+        Ok(s) => name(&s.document),
+        Err(e) => return Some(error_page(lang, e.into())),
+    };
+    let Some(what) = what else {
+        return Some(error_page(lang, WebError::NotFound));
+    };
+    let body = maud::html! {
+        h1 { (crate::i18n::tr(lang, "web.confirm.title", &[("what", what)])) }
+        p { (t(lang, lead)) }
+        form method="post" action=(action) {
+            (crate::views::accounts::csrf_field())
+            @for (k, v) in &form.0 {
+                @if k != "_csrf" && k != CONFIRMED {
+                    input type="hidden" name=(k) value=(v);
+                }
+            }
+            input type="hidden" name=(CONFIRMED) value="1";
+            div.actions {
+                button.danger type="submit" { (t(lang, "web.confirm.delete")) }
+                a href=(back) { (t(lang, "web.confirm.cancel")) }
+            }
+        }
+    };
+    Some(html(
+        StatusCode::OK,
+        lang,
+        t(lang, "web.confirm.page-title"),
+        back,
+        body,
+    ))
+}
+
 /// A change made by code on the writer's version (a delete, a record): `apply` on `base`,
 /// then merged like every save.
 pub async fn save_with(

@@ -634,6 +634,23 @@ pub async fn project_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
+    let action = format!("/projects/{id}/delete");
+    let back = format!("/projects/{id}");
+    let name = |doc: &ProjectFile| Some(doc.project.title.clone());
+    if let Some(page) = super::confirm_first(
+        &state,
+        lang,
+        &id,
+        &form,
+        &action,
+        &back,
+        "web.confirm.lead-project",
+        name,
+    )
+    .await
+    {
+        return page;
+    }
     let super::Base {
         doc: base, current, ..
     } = match super::load_base(&state, &id, version).await {

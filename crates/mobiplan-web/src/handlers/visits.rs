@@ -218,6 +218,28 @@ pub async fn visit_delete(
         Ok(v) => v,
         Err(e) => return error_page(lang, e),
     };
+    let action = format!("/projects/{id}/visits/{vid}/delete");
+    let back = format!("/projects/{id}/visits/{vid}");
+    let name = |doc: &ProjectFile| {
+        doc.preparatory_visits
+            .iter()
+            .find(|v| v.id == vid)
+            .map(|v| v.host.name.clone())
+    };
+    if let Some(page) = super::confirm_first(
+        &state,
+        lang,
+        &id,
+        &form,
+        &action,
+        &back,
+        "web.confirm.lead",
+        name,
+    )
+    .await
+    {
+        return page;
+    }
     let result = super::save_with(
         &state,
         &id,
@@ -230,9 +252,9 @@ pub async fn visit_delete(
         lang,
         result,
         version,
-        &format!("/projects/{id}/visits/{vid}/delete"),
+        &action,
         &format!("/projects/{id}"),
-        &format!("/projects/{id}/visits/{vid}"),
+        &back,
         "web.conflict-delete",
     )
 }

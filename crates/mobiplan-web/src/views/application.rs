@@ -362,7 +362,7 @@ pub fn objective_page(v: ObjectiveView<'_>) -> Markup {
                 }
             }
             @if may(Need::Edit) {
-                form.inline method="post" action={"/projects/" (v.project_id) "/application/objectives/" (o.id) "/delete"} {
+                form.inline method="post" action={"/projects/" (v.project_id) "/application/objectives/" (o.id) "/delete"} data-confirm=(t(lang, "web.confirm-delete")) {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(v.version);
                     button.danger type="submit" { (t(lang, "web.app.delete-objective")) }

@@ -211,6 +211,8 @@ pub fn action_conflict_page(
         form method="post" action=(action) {
             (crate::views::accounts::csrf_field())
             input type="hidden" name="version" value=(version);
+            // The person confirmed the action before it met the conflict.
+            input type="hidden" name=(crate::handlers::CONFIRMED) value="1";
             (conflict_panel(lang, c, theirs))
         }
         p { a href=(back) { (t(lang, "web.merge.back")) } }

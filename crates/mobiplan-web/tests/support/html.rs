@@ -84,3 +84,21 @@ pub async fn page_form(app: &App, page: &str, action: &str) -> Vec<(String, Stri
         .unwrap_or_else(|| panic!("{page} has no form posting to {action}"))
         .1
 }
+
+/// A delete as a person without the script makes it: the page's form posted, the confirmation
+/// page that answers it (naming what goes), and its form posted. The last answer.
+pub async fn delete_confirmed(
+    app: &App,
+    action: &str,
+    form: &[(String, String)],
+) -> reqwest::Response {
+    let res = app.post_form(action, form).await;
+    assert_eq!(res.status(), 200, "{action}: a confirmation page first");
+    let page = res.text().await.unwrap();
+    let (_, confirm) = forms_of(&page)
+        .into_iter()
+        .find(|(a, _)| a == action)
+        .unwrap_or_else(|| panic!("{action}: the confirmation has no form: {page}"));
+    assert!(confirm.contains(&("confirmed".to_owned(), "1".to_owned())));
+    app.post_form(action, &confirm).await
+}
