@@ -385,6 +385,7 @@ pub const CONFIRMED: &str = "confirmed";
 /// would be deleted (`name` reads it from the project; `None` when it is gone), what deleting
 /// means (`lead`, a message key) and a form
 /// that posts the same fields again, confirmed, or goes `back`. `None`: confirmed, go on.
+#[allow(clippy::too_many_arguments)] // the request, the action's place, and what it deletes
 pub async fn confirm_first(
     state: &AppState,
     lang: Lang,
