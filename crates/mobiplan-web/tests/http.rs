@@ -750,3 +750,38 @@ async fn the_visit_form_offers_no_course_and_empty_people_are_to_do() {
         assert!(people.contains("tag-todo"), "{people}");
     }
 }
+
+/// A new project starts from the organisation's registration (not asked again, still
+/// changeable), and countries are chosen by their names in the page's language.
+#[tokio::test]
+async fn a_new_project_starts_from_the_organisation_and_names_countries() {
+    each_backend(|app| async move {
+        let page = app.get_text("/projects/new").await;
+        assert!(
+            page.contains(r#"value="Skola A""#),
+            "the organisation's name"
+        );
+        assert!(page.contains(r#"value="E10000001""#), "its OID");
+        assert!(page.contains(r#"value="Rīga""#), "its town, as spelt");
+        assert!(
+            page.contains(r#"<option value="LV" selected>Latvia</option>"#),
+            "its country, by name"
+        );
+        assert!(page.contains(r#"<option value="EE">Estonia</option>"#));
+        let res = app
+            .post_form(
+                "/lang",
+                &[("lang".into(), "lv".into()), ("back".into(), "/".into())],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let page = app.get_text("/projects/new").await;
+        assert!(page.contains(r#"<option value="EE">Igaunija</option>"#));
+        // Sorted by name in the page's language: Austrija before Beļģija before Čehija.
+        let at = page.find("Austrija").unwrap();
+        let be = page.find("Beļģija").unwrap();
+        let cz = page.find("Čehija").unwrap();
+        assert!(at < be && be < cz);
+    })
+    .await;
+}

@@ -124,9 +124,24 @@ pub fn field_options(lang: Lang) -> Vec<(String, String)> {
 fn country_options(lang: Lang, rb: Option<&Rulebook>, selected: &str) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![(String::new(), t(lang, "web.choose"))];
     if let Some(rb) = rb {
-        for c in &rb.countries.eligible.value {
-            v.push((c.as_str().to_owned(), c.as_str().to_owned()));
-        }
+        // Named in the page's language (the code where no name is known), in that order.
+        let mut named: Vec<(String, String)> = rb
+            .countries
+            .eligible
+            .value
+            .iter()
+            .map(|c| {
+                let key = format!("country-name.{}", c.as_str());
+                let name = if mobiplan_i18n::has(&key) {
+                    t(lang, &key)
+                } else {
+                    c.as_str().to_owned()
+                };
+                (c.as_str().to_owned(), name)
+            })
+            .collect();
+        named.sort_by_key(|(_, name)| mobiplan_geo::fold_key(name));
+        v.extend(named);
     }
     if !selected.is_empty() && !v.iter().any(|(c, _)| c == selected) {
         v.push((selected.to_owned(), selected.to_owned()));
@@ -164,6 +179,15 @@ pub fn details_form(
     let e = Errors { lang, list: errors };
     let p = doc.map(|d| &d.project);
     let a = doc.map(|d| &d.applicant);
+    // A new project starts from what the organisation registered (it may be changed): its
+    // name, OID, country and town are not asked again.
+    let actor = crate::access::current_actor();
+    let org = match (doc, version) {
+        (None, None) => actor
+            .as_ref()
+            .and_then(|a| a.writable_orgs().first().map(|m| m.org.clone())),
+        _ => None,
+    };
     // Every call year with an edition, with its state by the server's clock (from the
     // editions' deadlines); a new project is for the call that is open or coming.
     let editions = crate::editions::current();
@@ -188,7 +212,12 @@ pub fn details_form(
         |d: Option<&mobiplan_core::types::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     // The new-project form asks only the short questions; the rest waits for the details page.
     let editing = version.is_some();
-    let country = shown(&e, "applicant_country", a.map(|a| a.country.as_str()));
+    let country = shown(
+        &e,
+        "applicant_country",
+        a.map(|a| a.country.as_str())
+            .or(org.as_ref().map(|o| o.country.as_str())),
+    );
     let ro = editing && !may(Need::Edit);
     html! {
         (error_summary(lang, errors, &|n| label_of(lang, n)))
@@ -209,10 +238,10 @@ pub fn details_form(
             }
             fieldset {
                 legend { (t(lang, "web.section.applicant")) }
-                (text_input("applicant_name", t(lang, "web.label.applicant_name"), a.map(|a| a.name.clone()).unwrap_or_default(), &e))
-                (text_input("applicant_oid", t(lang, "web.label.oid"), a.and_then(|a| a.oid.clone()).unwrap_or_default(), &e))
+                (text_input("applicant_name", t(lang, "web.label.applicant_name"), a.map(|a| a.name.clone()).or(org.as_ref().map(|o| o.name.clone())).unwrap_or_default(), &e))
+                (text_input("applicant_oid", t(lang, "web.label.oid"), a.and_then(|a| a.oid.clone()).or(org.as_ref().map(|o| o.oid.clone()).filter(|o| !o.is_empty())).unwrap_or_default(), &e))
                 (select("applicant_country", t(lang, "web.label.country"), &country_options(lang, rb.as_deref(), &country), &country, &e))
-                (input(Input { name: "applicant_town", label: t(lang, "web.label.town"), value: a.and_then(|a| a.town.clone()).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.town")), attrs: "place" }, &e))
+                (input(Input { name: "applicant_town", label: t(lang, "web.label.town"), value: a.and_then(|a| a.town.clone()).or(org.as_ref().map(|o| o.town.clone()).filter(|t| !t.is_empty())).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.town")), attrs: "place" }, &e))
                 div.pair {
                     (input(Input { name: "applicant_lat", label: t(lang, "web.label.lat"), value: a.and_then(|a| a.coordinates).map(|c| c.lat.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
                     (input(Input { name: "applicant_lon", label: t(lang, "web.label.lon"), value: a.and_then(|a| a.coordinates).map(|c| c.lon.to_string()).unwrap_or_default(), kind: "decimal", hint: None, attrs: "" }, &e))
