@@ -605,10 +605,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An organisation ID: E and 8 digits, as the registration asks (case is not a mistake).
+    pub fn oid(&mut self, name: &str) -> Option<String> {
+        let oid = self.opt_text(name).map(|o| o.to_uppercase());
+        if oid
+            .as_deref()
+            .is_some_and(|o| !crate::handlers::accounts::valid_oid(o))
+        {
+            self.fail(name, "web.acc.oid-invalid");
+        }
+        oid
+    }
+
     pub fn organisation(&mut self, prefix: &str) -> Organisation {
         Organisation {
             name: self.text(&format!("{prefix}_name")),
-            oid: self.opt_text(&format!("{prefix}_oid")),
+            oid: self.oid(&format!("{prefix}_oid")),
             country: self.country(&format!("{prefix}_country")),
             town: self.opt_text(&format!("{prefix}_town")),
             coordinates: self.coordinates(&format!("{prefix}_lat"), &format!("{prefix}_lon")),
@@ -744,7 +756,8 @@ pub fn read_details(form: &FormData, doc: &mut ProjectFile) -> Vec<FieldError> {
     };
     let a = &mut doc.applicant;
     a.name = r.text("applicant_name");
-    a.oid = r.opt_text("applicant_oid");
+    // The same shape the organisation's registration asks at setup.
+    a.oid = r.oid("applicant_oid");
     a.country = r.country("applicant_country");
     a.town = r.opt_text("applicant_town");
     a.coordinates = r.coordinates("applicant_lat", "applicant_lon");

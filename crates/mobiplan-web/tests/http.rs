@@ -785,3 +785,28 @@ async fn a_new_project_starts_from_the_organisation_and_names_countries() {
     })
     .await;
 }
+
+/// An organisation ID has the shape setup asks for, wherever it is typed: the project's
+/// details refuse "E12" at the field (nothing saved) and take "e10000009" as E10000009.
+#[tokio::test]
+async fn an_oid_is_checked_in_the_details_as_at_setup() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let details = format!("/projects/{id}/details");
+        let form = support::html::page_form(&app, &details, &details).await;
+        let mut bad = form.clone();
+        support::html::set(&mut bad, "applicant_oid", "E12");
+        let before = app.stored(&id).await;
+        let res = app.post_form(&details, &bad).await;
+        assert_eq!(res.status(), 422);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("E followed by 8 digits"), "{page}");
+        assert!(page.contains(r##"href="#applicant_oid""##));
+        assert_eq!(app.stored(&id).await, before);
+        let mut good = form.clone();
+        support::html::set(&mut good, "applicant_oid", "e10000009");
+        assert_eq!(app.post_form(&details, &good).await.status(), 303);
+        assert_eq!(app.document(&id).await["applicant"]["oid"], "E10000009");
+    })
+    .await;
+}

@@ -572,6 +572,33 @@ async fn first_run_setup_creates_the_owner_once() {
     ];
     let res = c.post(app.url("/setup")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), 422, "a short password is refused");
+    // The summary lists each problem with the field's label, linked to the field.
+    let mut bad = form.to_vec();
+    bad.retain(|(k, _)| *k != "org_town" && *k != "org_oid");
+    bad.push(("org_oid", "E12"));
+    let page = c
+        .post(app.url("/setup"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let summary = &page[page.find("error-summary").expect("a summary")..];
+    let summary = &summary[..summary.find("</div>").unwrap()];
+    assert!(
+        summary.contains(r#"tabindex="-1""#),
+        "it can take focus: {summary}"
+    );
+    for field in ["org_town", "org_oid", "new_password"] {
+        assert!(
+            summary.contains(&format!(r##"href="#{field}""##)),
+            "{field} linked: {summary}"
+        );
+    }
+    assert!(summary.contains("Town"), "named by its label: {summary}");
+    assert!(summary.contains("E followed by 8 digits"), "{summary}");
     let mut form = form.to_vec();
     form.retain(|(k, _)| *k != "new_password");
     form.push(("new_password", PASSWORD));

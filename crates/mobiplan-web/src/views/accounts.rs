@@ -70,11 +70,41 @@ impl FormState {
     }
 }
 
+/// The label of an account form's field, for the error summary (the field's own label).
+fn field_label(lang: Lang, name: &str) -> String {
+    match name {
+        "org_name" => t(lang, "web.acc.org-name"),
+        "org_oid" => t(lang, "web.acc.org-oid"),
+        "org_country" => t(lang, "web.acc.org-country"),
+        "org_town" => t(lang, "web.acc.org-town"),
+        "name" => t(lang, "web.acc.name"),
+        "email" => t(lang, "web.acc.email"),
+        "password" => t(lang, "web.acc.password"),
+        "new_password" => tr(
+            lang,
+            "web.acc.new-password",
+            &[("min", crate::auth::MIN_PASSWORD_CHARS.to_string())],
+        ),
+        other => other.to_owned(),
+    }
+}
+
+/// The GOV.UK error summary of an account form: a whole-form notice, and each field's problem
+/// with the field's label, linked to the field; the script moves focus to it.
 fn notice(lang: Lang, f: &FormState) -> Markup {
     html! {
-        @if let Some(n) = &f.notice { div.error-summary role="alert" { p { (n) } } }
-        @if !f.errors.is_empty() && f.notice.is_none() {
-            div.error-summary role="alert" { p { (t(lang, "web.acc.fix-fields")) } }
+        @if f.notice.is_some() || !f.errors.is_empty() {
+            div.error-summary role="alert" tabindex="-1" aria-labelledby="error-summary-title" {
+                h2 #error-summary-title { (t(lang, "web.error-summary")) }
+                @if let Some(n) = &f.notice { p { (n) } }
+                @if !f.errors.is_empty() {
+                    ul {
+                        @for (name, message) in &f.errors {
+                            li { a href={"#" (name)} { (field_label(lang, name)) ": " (message) } }
+                        }
+                    }
+                }
+            }
         }
     }
 }
