@@ -810,3 +810,36 @@ async fn an_oid_is_checked_in_the_details_as_at_setup() {
     })
     .await;
 }
+
+/// "Why this number" explains with the value, its source's title and its confidence; where
+/// the value lives in the rulebook is only in the technical details.
+#[tokio::test]
+async fn rulebook_paths_only_in_the_technical_details() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let page = app.get_text(&format!("/projects/{id}/budget")).await;
+        let doc = scraper::Html::parse_document(&page);
+        let main = scraper::Selector::parse("main").unwrap();
+        let tech = scraper::Selector::parse("details.tech").unwrap();
+        let count = |s: &str| s.matches("funding.").count();
+        let all: usize = doc
+            .select(&main)
+            .map(|m| count(&m.text().collect::<String>()))
+            .sum();
+        let inside: usize = doc
+            .select(&tech)
+            .map(|d| count(&d.text().collect::<String>()))
+            .sum();
+        assert!(inside > 0, "the paths are there for who checks them");
+        assert_eq!(
+            all, inside,
+            "no rulebook path outside the technical details"
+        );
+        assert!(page.contains("Technical details"));
+        assert!(
+            !page.contains("— funding-ref;"),
+            "sources by their titles, not their ids"
+        );
+    })
+    .await;
+}

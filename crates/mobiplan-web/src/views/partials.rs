@@ -341,7 +341,12 @@ pub fn findings_panel(
     }
 }
 
-fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
+fn line_row(lang: Lang, rb: Option<&mobiplan_core::Rulebook>, line: &Line, depth: usize) -> Markup {
+    // A value's source by its title (the rulebook's sources), its id where it has none.
+    let source = |id: &str| {
+        rb.and_then(|rb| rb.sources.get(id))
+            .map_or_else(|| id.to_owned(), |s| s.title.clone())
+    };
     html! {
         tr.line.child[depth > 0] {
             td {
@@ -357,8 +362,13 @@ fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
                         ul {
                             @for p in &line.params {
                                 li {
-                                    code { (p.path) } " = " (p.value)
-                                    " (" (p.source) "; " (t(lang, &format!("confidence.{:?}", p.confidence))) ")"
+                                    (p.value) " — " (source(&p.source)) "; "
+                                    (t(lang, &format!("confidence.{:?}", p.confidence)))
+                                    // Where the value lives in the rulebook, for those who check it.
+                                    details.tech {
+                                        summary { (t(lang, "web.technical-details")) }
+                                        code { (p.path) } " · " code { (p.source) }
+                                    }
                                 }
                             }
                         }
@@ -367,7 +377,7 @@ fn line_row(lang: Lang, line: &Line, depth: usize) -> Markup {
             }
             td.num { @if line.incomplete { "?" } @else { (amount(line.amount, lang)) } }
         }
-        @for c in &line.children { (line_row(lang, c, depth + 1)) }
+        @for c in &line.children { (line_row(lang, rb, c, depth + 1)) }
     }
 }
 
@@ -383,6 +393,7 @@ pub fn budget_panel(
     currency: &str,
     only: Option<&str>,
 ) -> Markup {
+    let rb = crate::eval::rulebook(doc.project.call_year).ok();
     let owner_id = |o: &LineOwner| match o {
         LineOwner::Activity { id, .. } | LineOwner::Visit { id, .. } => id.to_string(),
     };
@@ -430,7 +441,7 @@ pub fn budget_panel(
                     caption { (name) }
                     tbody {
                         @for l in lines.iter().filter(|l| owner_id(&l.owner) == *owner) {
-                            (line_row(lang, l, 0))
+                            (line_row(lang, rb.as_deref(), l, 0))
                         }
                     }
                 } }
