@@ -88,6 +88,8 @@ pub struct RequestContext {
     pub csrf: String,
     /// On a project route: what the user may do with that project (pages offer only that).
     pub project_level: Option<Need>,
+    /// The notice a page shows once after a form posted without the script did its work.
+    pub flash: Option<crate::handlers::Flash>,
 }
 
 tokio::task_local! {
@@ -106,6 +108,11 @@ pub fn current_actor() -> Option<Arc<Actor>> {
 
 /// Whether the user may do `need` with the project of the current route: pages show the
 /// forms and buttons of what is allowed only (the guard refuses the rest anyway).
+/// The notice of the current request's page, if an action just redirected to it.
+pub fn flash() -> Option<crate::handlers::Flash> {
+    CONTEXT.try_with(|c| c.flash).ok().flatten()
+}
+
 pub fn may(need: Need) -> bool {
     CONTEXT
         .try_with(|c| c.project_level.is_some_and(|l| l >= need))
@@ -614,13 +621,30 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
         req.extensions_mut().insert(a.clone());
     }
     let user = actor.as_ref().map(|a| a.user.id.clone());
+    // A page (not a redirect, a script's request or a download) shows the notice once.
+    let flash = (req.method() == Method::GET)
+        .then(|| auth::cookie(req.headers(), crate::handlers::Flash::COOKIE))
+        .flatten()
+        .and_then(|v| crate::handlers::Flash::parse(v));
     let ctx = RequestContext {
         actor,
         csrf,
         project_level,
+        flash,
     };
     let mut res = CONTEXT.scope(ctx, next.run(req)).await;
     attach_cookies(&mut res, new_anon_csrf.as_deref(), clear_session, secure);
+    let shown_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if flash.is_some() && shown_page {
+        let clear = auth::set_cookie(crate::handlers::Flash::COOKIE, "", Some(0), false);
+        if let Ok(v) = HeaderValue::from_str(&clear) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
     if let Some(user) = user {
         res.extensions_mut()
             .insert(crate::observe::LoggedUser(user));

@@ -843,3 +843,46 @@ async fn rulebook_paths_only_in_the_technical_details() {
     })
     .await;
 }
+
+/// Without the script a save, a delete and a restore each say once, on the page they lead
+/// to, that they were done.
+#[tokio::test]
+async fn a_page_says_once_what_a_form_did_without_javascript() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let details = format!("/projects/{id}/details");
+        let mut form = support::html::page_form(&app, &details, &details).await;
+        support::html::set(&mut form, "title", "Renamed");
+        let res = app.post_form(&details, &form).await;
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        let page = app.get_text(&to).await;
+        assert!(
+            page.contains(r#"class="notice flash" role="status">Saved."#),
+            "{page}"
+        );
+        let again = app.get_text(&to).await;
+        assert!(!again.contains("notice flash"), "once");
+
+        let history = format!("/projects/{id}/history/1");
+        let restore = format!("{history}/restore");
+        let form = support::html::page_form(&app, &history, &restore).await;
+        let res = app.post_form(&restore, &form).await;
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            app.get_text(&to)
+                .await
+                .contains("restored as a new version")
+        );
+
+        let page = format!("/projects/{id}/visits/visit-porto");
+        let delete = format!("{page}/delete");
+        let form = support::html::page_form(&app, &page, &delete).await;
+        let res = support::html::delete_confirmed(&app, &delete, &form).await;
+        assert_eq!(res.status(), 303);
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(app.get_text(&to).await.contains("Deleted."));
+    })
+    .await;
+}

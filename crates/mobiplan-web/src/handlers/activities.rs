@@ -313,6 +313,6 @@ pub async fn activity_delete(
         &action,
         &format!("/projects/{id}"),
         &back,
-        "web.conflict-delete",
+        super::Action::Delete,
     )
 }

@@ -365,7 +365,7 @@ pub async fn objective_delete(
         &action,
         &format!("/projects/{id}#application"),
         &back,
-        "web.conflict-delete",
+        super::Action::Delete,
     )
 }
 

@@ -349,7 +349,7 @@ pub async fn restore(
         &format!("/projects/{id}/history/{version}/restore"),
         &format!("/projects/{id}/history"),
         &format!("/projects/{id}/history/{version}"),
-        "web.conflict-restore",
+        super::Action::Restore,
     )
 }
 

@@ -124,6 +124,72 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// What a page says once after a form posted without the script did its work (the script
+/// says it in place): the redirect carries it in a short-lived cookie, the next page shows it
+/// and the guard clears it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flash {
+    Saved,
+    Deleted,
+    Restored,
+}
+
+impl Flash {
+    pub const COOKIE: &'static str = "mobiplan_flash";
+    const ALL: [Flash; 3] = [Flash::Saved, Flash::Deleted, Flash::Restored];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Flash::Saved => "saved",
+            Flash::Deleted => "deleted",
+            Flash::Restored => "restored",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Flash> {
+        Flash::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// The message key (`web.flash.<id>`).
+    pub fn key(self) -> String {
+        format!("web.flash.{}", self.id())
+    }
+}
+
+/// A redirect after a done action, with the notice the next page shows.
+pub fn see_other_with(to: &str, flash: Flash) -> Response {
+    let mut res = see_other(to);
+    let cookie = crate::auth::set_cookie(Flash::COOKIE, flash.id(), Some(60), false);
+    if let Ok(v) = header::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// An action posted from a page that may meet a conflict: what its conflict page says and
+/// what the page after it says once done.
+#[derive(Clone, Copy)]
+pub enum Action {
+    Delete,
+    Restore,
+}
+
+impl Action {
+    fn conflict_message(self) -> &'static str {
+        match self {
+            Action::Delete => "web.conflict-delete",
+            Action::Restore => "web.conflict-restore",
+        }
+    }
+
+    fn flash(self) -> Flash {
+        match self {
+            Action::Delete => Flash::Deleted,
+            Action::Restore => Flash::Restored,
+        }
+    }
+}
+
 pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().fixed_offset()
 }
@@ -458,10 +524,11 @@ pub fn after_action(
     action: &str,
     done: &str,
     back: &str,
-    message: &str,
+    what: Action,
 ) -> Response {
+    let message = what.conflict_message();
     match result {
-        Ok(_) => see_other(done),
+        Ok(_) => see_other_with(done, what.flash()),
         Err(SaveError::Conflict(c)) => {
             let theirs = serde_json::to_value(&c.current.document).unwrap_or_default();
             html(

@@ -325,7 +325,7 @@ pub async fn save_form_on(
                 };
                 autosave_ok(lang, &saved, &eval, &place.live, values.as_ref())
             } else {
-                see_other(&place.done)
+                super::see_other_with(&place.done, super::Flash::Saved)
             }
         }
         Err(SaveError::Conflict(c)) => {
@@ -678,6 +678,7 @@ pub async fn project_delete(
                 form method="post" action={"/projects/" (id) "/delete"} {
                     (crate::views::accounts::csrf_field())
                     input type="hidden" name="version" value=(current.version);
+                    input type="hidden" name=(super::CONFIRMED) value="1";
                     button.danger type="submit" { (t(lang, "web.delete-anyway")) }
                 }
                 p { a href={"/projects/" (id)} { (t(lang, "web.merge.back")) } }
@@ -685,7 +686,7 @@ pub async fn project_delete(
         );
     }
     match state.store.delete_project(&id).await {
-        Ok(()) => see_other("/"),
+        Ok(()) => super::see_other_with("/", super::Flash::Deleted),
         Err(e) => error_page(lang, e.into()),
     }
 }

@@ -255,6 +255,6 @@ pub async fn visit_delete(
         &action,
         &format!("/projects/{id}"),
         &back,
-        "web.conflict-delete",
+        super::Action::Delete,
     )
 }

@@ -64,7 +64,12 @@ pub fn page(p: Page<'_>) -> Markup {
                         }
                     }
                 }
-                main #main .wrap { (p.body) }
+                main #main .wrap {
+                    @if let Some(f) = crate::access::flash() {
+                        div.notice.flash role="status" { (t(lang, &f.key())) }
+                    }
+                    (p.body)
+                }
                 footer.wrap {
                     p { (t(lang, "web.footer")) }
                     p.small { (mobiplan_geo::ATTRIBUTION) }
