@@ -625,7 +625,7 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
     let flash = (req.method() == Method::GET)
         .then(|| auth::cookie(req.headers(), crate::handlers::Flash::COOKIE))
         .flatten()
-        .and_then(|v| crate::handlers::Flash::parse(v));
+        .and_then(crate::handlers::Flash::parse);
     let ctx = RequestContext {
         actor,
         csrf,
