@@ -111,7 +111,8 @@
               var panel = document.getElementById("findings");
               if (panel && j.findings_html) { panel.outerHTML = j.findings_html; }
             }
-            clearFieldErrors();
+            // What the checker says about this form's fields now, at the fields.
+            showFieldErrors(j.field_errors || []);
             // The page's error summary is about the form as it was sent before: it saved now.
             var summary = document.querySelector(".error-summary"); if (summary) summary.remove();
           } else if (res.status === 409) {
@@ -141,6 +142,11 @@
         e.remove();
       });
       form.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      form.querySelectorAll("[aria-invalid]").forEach(function (e) {
+        // A text over its limit stays marked: its counter says so.
+        var counter = document.getElementById(e.id + "-count");
+        if (!(counter && counter.classList.contains("over"))) e.removeAttribute("aria-invalid");
+      });
     }
     function describe(input, id, on) {
       if (!input) return;
@@ -158,6 +164,7 @@
         p.id = f.field + "-error";
         var wrap = input.closest(".field") || input.parentNode;
         wrap.classList.add("has-error"); wrap.insertBefore(p, input);
+        input.setAttribute("aria-invalid", "true");
         describe(input, p.id, true);
       });
     }

@@ -886,3 +886,45 @@ async fn a_page_says_once_what_a_form_did_without_javascript() {
     })
     .await;
 }
+
+/// A rule broken by a field is said at that field, not only in the findings: a project start
+/// outside the call's window is an error at "Start date" (linked, `aria-invalid`), on the page
+/// and in the autosave's answer.
+#[tokio::test]
+async fn a_rule_error_is_shown_at_its_field() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let details = format!("/projects/{id}/details");
+        let page = app.get_text(&details).await;
+        assert!(!page.contains(r#"id="start-error""#), "the example is fine");
+        let mut form = support::html::page_form(&app, &details, &details).await;
+        support::html::set(&mut form, "start", "2027-05-03");
+        let res = app.post_form_json(&details, &form).await;
+        assert_eq!(res.status(), 200);
+        let answer: serde_json::Value = res.json().await.unwrap();
+        let at_start: Vec<_> = answer["field_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["field"] == "start")
+            .collect();
+        assert_eq!(at_start.len(), 1, "{answer}");
+        let page = app.get_text(&details).await;
+        let error = &page[page
+            .find(r#"id="start-error""#)
+            .expect("the message at the field")..];
+        let error = &error[..error.find("</p>").unwrap()];
+        assert!(
+            error.contains("2027-05-03") || error.contains("start"),
+            "{error}"
+        );
+        let input = &page[page.find(r#"id="start""#).unwrap()..];
+        let input = &input[..input.find('>').unwrap()];
+        assert!(input.contains(r#"aria-invalid="true""#), "{input}");
+        assert!(
+            input.contains("start-error"),
+            "described by its message: {input}"
+        );
+    })
+    .await;
+}

@@ -600,6 +600,19 @@ pub fn autosave_ok(
         ),
     };
     let findings = findings_panel(lang, id, eval, only.as_deref()).into_string();
+    // The checker's errors about fields of this form, to show at them as the page does.
+    let prefixes: Vec<String> = match live {
+        Live::Findings(None) => vec!["project.".into(), "applicant.".into()],
+        Live::Findings(Some(p)) if p == "application" => vec!["application.".into()],
+        Live::Activity(_) => only.iter().map(|p| format!("{p}.")).collect(),
+        _ => vec![],
+    };
+    let field_errors: Vec<serde_json::Value> = prefixes
+        .iter()
+        .flat_map(|p| crate::views::partials::field_findings(lang, eval, p))
+        .filter(|f| f.severity == mobiplan_core::Severity::Error)
+        .map(|f| json!({"field": f.input, "message": f.message}))
+        .collect();
     Json(json!({
         "ok": true,
         "version": saved.stored.version,
@@ -608,6 +621,7 @@ pub fn autosave_ok(
         "findings_html": findings,
         "live_html": column.map(Markup::into_string),
         "hints": hints,
+        "field_errors": field_errors,
         "errors": eval.errors(),
         "values": values.map(|f| &f.0),
     }))

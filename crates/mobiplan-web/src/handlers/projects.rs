@@ -133,12 +133,13 @@ fn details_page(
     version: i64,
     errors: &[FieldError],
     notice: Option<String>,
+    eval: Option<&crate::eval::Evaluation>,
 ) -> maud::Markup {
     maud::html! {
         (crate::views::layout::back(&format!("/projects/{id}"), doc.project.title.clone()))
         h1 { (t(lang, "web.section.project-applicant")) }
         @if let Some(n) = notice { div.notice role="status" { (n) } }
-        (pages::details_form(lang, Some(doc), &format!("/projects/{id}/details"), Some(version), errors))
+        (pages::details_form(lang, Some(doc), &format!("/projects/{id}/details"), Some(version), errors, eval))
     }
 }
 
@@ -148,13 +149,16 @@ pub async fn details_edit(
     Path(id): Path<String>,
 ) -> Response {
     match state.store.get_project(&id).await {
-        Ok(s) => html(
-            StatusCode::OK,
-            lang,
-            t(lang, "web.section.project-applicant"),
-            &format!("/projects/{id}/details"),
-            details_page(lang, &id, &s.document, s.version, &[], None),
-        ),
+        Ok(s) => {
+            let eval = evaluate_stored(&state, &s).await;
+            html(
+                StatusCode::OK,
+                lang,
+                t(lang, "web.section.project-applicant"),
+                &format!("/projects/{id}/details"),
+                details_page(lang, &id, &s.document, s.version, &[], None, Some(&eval)),
+            )
+        }
         Err(e) => error_page(lang, e.into()),
     }
 }
@@ -354,7 +358,7 @@ pub async fn details_save(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    let shown = |doc: &ProjectFile, v: i64| details_page(lang, &id, doc, v, &[], None);
+    let shown = |doc: &ProjectFile, v: i64| details_page(lang, &id, doc, v, &[], None, None);
     save_form(
         &state,
         lang,
@@ -370,7 +374,7 @@ pub async fn details_save(
         },
         forms::read_details,
         Some(&shown),
-        |doc, v, errors, notice| details_page(lang, &id, doc, v, errors, notice),
+        |doc, v, errors, notice| details_page(lang, &id, doc, v, errors, notice, None),
     )
     .await
 }

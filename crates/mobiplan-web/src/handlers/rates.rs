@@ -59,7 +59,7 @@ fn profile_form(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Markup {
-    let e = Errors { lang, list: errors };
+    let e = Errors::new(lang, errors);
     let years: Vec<(String, String)> = crate::editions::current()
         .years()
         .iter()

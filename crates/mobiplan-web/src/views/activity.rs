@@ -91,11 +91,15 @@ pub struct ActivityView<'a> {
 
 pub fn editor(v: ActivityView<'_>) -> Markup {
     let lang = v.lang;
-    let e = Errors {
-        lang,
-        list: v.errors,
-    };
     let a = v.activity;
+    // The checker's findings about this activity's fields are shown at them too.
+    let at = a
+        .and_then(|a| v.doc.activities.iter().position(|x| x.id == a.id))
+        .map(|i| format!("activities[{i}]."));
+    let e = match &at {
+        Some(prefix) => Errors::new(lang, v.errors).with_findings(v.eval, prefix),
+        None => Errors::new(lang, v.errors),
+    };
     let kind = v.kind;
     let rb = crate::eval::rulebook(v.doc.project.call_year).ok();
     let travel = a.and_then(|a| a.travel.as_ref());

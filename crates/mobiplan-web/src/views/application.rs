@@ -133,7 +133,12 @@ pub fn long_text(
     hint: Option<String>,
     errors: &Errors<'_>,
 ) -> Markup {
-    let error = errors.of(name);
+    let finding = errors.finding(name);
+    let error = errors.of(name).or_else(|| {
+        finding
+            .filter(|f| f.severity == mobiplan_core::Severity::Error)
+            .map(|f| f.message.clone())
+    });
     let value = errors.value(name).unwrap_or(value);
     let limit = rb.and_then(|rb| rb.text_limit(part));
     let length = text_length(value);
@@ -151,7 +156,7 @@ pub fn long_text(
             @if let Some(h) = &hint { p.hint id={(name) "-hint"} { (h) } }
             @if let Some(e) = &error { p.error-message id={(name) "-error"} { (e) } }
             textarea.long id=(name) name=(name) rows="8" aria-describedby=(described.join(" "))
-                aria-invalid=[over.then_some("true")]
+                aria-invalid=[(over || error.is_some()).then_some("true")]
                 data-limit=[limit.map(|l| l.value)] { (value) }
             // The script keeps the count current as the person types (from the templates in
             // data-*); it is read with the field (aria-describedby), not announced per key.
@@ -208,7 +213,7 @@ pub fn section_page(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Markup {
-    let e = Errors { lang, list: errors };
+    let e = Errors::new(lang, errors).with_findings(eval, "application.");
     let rb = crate::eval::rulebook(doc.project.call_year).ok();
     let ro = !may(Need::Edit);
     let action = format!("/projects/{project_id}/application/{}", section.path);
@@ -290,9 +295,16 @@ pub struct ObjectiveView<'a> {
 /// part of the budget) that work towards it.
 pub fn objective_page(v: ObjectiveView<'_>) -> Markup {
     let lang = v.lang;
-    let e = Errors {
-        lang,
-        list: v.errors,
+    let index = v.objective.filter(|_| !v.new).and_then(|o| {
+        v.doc
+            .application
+            .as_ref()
+            .and_then(|a| a.objectives.iter().position(|x| x.id == o.id))
+    });
+    let e = match index {
+        Some(i) => Errors::new(lang, v.errors)
+            .with_findings(v.eval, &format!("application.objectives[{i}].")),
+        None => Errors::new(lang, v.errors),
     };
     let rb = crate::eval::rulebook(v.doc.project.call_year).ok();
     let o = v.objective;

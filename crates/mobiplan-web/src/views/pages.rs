@@ -162,7 +162,7 @@ pub fn new_project_page(lang: Lang, doc: Option<&ProjectFile>, errors: &[FieldEr
         (back("/", t(lang, "web.projects")))
         h1 { (t(lang, "web.new-project")) }
         p.lead { (t(lang, "web.new-project-lead")) }
-        (details_form(lang, doc, "/projects", None, errors))
+        (details_form(lang, doc, "/projects", None, errors, None))
     }
 }
 
@@ -175,8 +175,13 @@ pub fn details_form(
     action: &str,
     version: Option<i64>,
     errors: &[FieldError],
+    eval: Option<&Evaluation>,
 ) -> Markup {
-    let e = Errors { lang, list: errors };
+    // The checker's findings about the project's and applicant's fields, at the fields
+    // (a start outside the window is said where the start is typed).
+    let e = Errors::new(lang, errors)
+        .with_findings(eval, "project.")
+        .with_findings(eval, "applicant.");
     let p = doc.map(|d| &d.project);
     let a = doc.map(|d| &d.applicant);
     // A new project starts from what the organisation registered (it may be changed): its
@@ -486,7 +491,7 @@ pub fn people_form(
     version: i64,
     errors: &[FieldError],
 ) -> Markup {
-    let e = Errors { lang, list: errors };
+    let e = Errors::new(lang, errors);
     let roles = [Role::Staff, Role::Learner, Role::Expert, Role::Trainee];
     html! {
         (back(&format!("/projects/{project_id}"), doc.project.title.clone()))
@@ -601,7 +606,7 @@ pub fn visit_form(
     errors: &[FieldError],
     eval: Option<&Evaluation>,
 ) -> Markup {
-    let e = Errors { lang, list: errors };
+    let e = Errors::new(lang, errors);
     let rb = crate::eval::rulebook(doc.project.call_year).ok();
     // A visit prepares an activity that is not a course (V-NOT-FOR-COURSES): courses are not
     // offered, unless the visit already names one (it stays visible, and the finding says

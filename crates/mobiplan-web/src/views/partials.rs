@@ -16,9 +16,44 @@ use crate::i18n::{Lang, t, tr};
 pub struct Errors<'a> {
     pub lang: Lang,
     pub list: &'a [FieldError],
+    /// The checker's findings about the form's fields, by input id: shown at the field too.
+    pub at_field: Vec<FieldFinding>,
 }
 
-impl Errors<'_> {
+/// A finding shown at its field: the input's id, the message and its severity.
+#[derive(Clone, Debug)]
+pub struct FieldFinding {
+    pub input: String,
+    pub message: String,
+    pub severity: Severity,
+}
+
+impl<'a> Errors<'a> {
+    pub fn new(lang: Lang, list: &'a [FieldError]) -> Errors<'a> {
+        Errors {
+            lang,
+            list,
+            at_field: Vec::new(),
+        }
+    }
+
+    /// With the findings of `eval` whose field lies under `prefix` (`activities[2].`,
+    /// `application.`, …), each at its input.
+    pub fn with_findings(mut self, eval: Option<&Evaluation>, prefix: &str) -> Errors<'a> {
+        if let Some(ev) = eval {
+            self.at_field.extend(field_findings(self.lang, ev, prefix));
+        }
+        self
+    }
+
+    /// The finding at an input, if any (an error before a warning).
+    pub fn finding(&self, name: &str) -> Option<&FieldFinding> {
+        self.at_field
+            .iter()
+            .filter(|f| f.input == name)
+            .min_by_key(|f| std::cmp::Reverse(f.severity))
+    }
+
     pub fn of(&self, name: &str) -> Option<String> {
         self.list
             .iter()
@@ -74,20 +109,38 @@ fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
 
 /// A labelled input with its hint and error; `attrs` adds e.g. `inputmode` through `kind`.
 pub fn input(i: Input<'_>, errors: &Errors<'_>) -> Markup {
-    let error = errors.of(i.name);
+    let finding = errors.finding(i.name);
+    let error = errors.of(i.name).or_else(|| {
+        finding
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.message.clone())
+    });
+    let advice = finding
+        .filter(|f| f.severity != Severity::Error)
+        .map(|f| f.message.clone());
     let value = errors.value(i.name).map(str::to_owned).unwrap_or(i.value);
-    let described = described_by(i.name, i.hint.is_some(), error.is_some());
+    let described = described_by(
+        i.name,
+        i.hint.is_some() || advice.is_some(),
+        error.is_some(),
+    );
+    let invalid = error.is_some().then_some("true");
     html! {
         div.field.has-error[error.is_some()] {
             label for=(i.name) { (i.label) }
-            @if let Some(h) = &i.hint { p.hint id={(i.name) "-hint"} { (h) } }
+            @if i.hint.is_some() || advice.is_some() {
+                p.hint id={(i.name) "-hint"} {
+                    @if let Some(h) = &i.hint { (h) }
+                    @if let Some(a) = &advice { " " span.finding-at-field { (a) } }
+                }
+            }
             @if let Some(e) = &error { p.error-message id={(i.name) "-error"} { (e) } }
             @match i.kind {
-                "textarea" => textarea id=(i.name) name=(i.name) aria-describedby=[&described] rows="3" { (value) },
-                "date" => input id=(i.name) name=(i.name) type="date" value=(value) aria-describedby=[&described];
-                "number" => input id=(i.name) name=(i.name) type="number" min="0" value=(value) aria-describedby=[&described];
-                "decimal" => input id=(i.name) name=(i.name) type="text" inputmode="decimal" value=(value) aria-describedby=[&described] data-kind=(i.attrs);
-                _ => input id=(i.name) name=(i.name) type="text" value=(value) aria-describedby=[&described] data-kind=(i.attrs);
+                "textarea" => textarea id=(i.name) name=(i.name) aria-describedby=[&described] aria-invalid=[invalid] rows="3" { (value) },
+                "date" => input id=(i.name) name=(i.name) type="date" value=(value) aria-describedby=[&described] aria-invalid=[invalid];
+                "number" => input id=(i.name) name=(i.name) type="number" min="0" value=(value) aria-describedby=[&described] aria-invalid=[invalid];
+                "decimal" => input id=(i.name) name=(i.name) type="text" inputmode="decimal" value=(value) aria-describedby=[&described] aria-invalid=[invalid] data-kind=(i.attrs);
+                _ => input id=(i.name) name=(i.name) type="text" value=(value) aria-describedby=[&described] aria-invalid=[invalid] data-kind=(i.attrs);
             }
         }
     }
@@ -253,6 +306,35 @@ fn application_link(base: &str, eval: &Evaluation, rest: &str) -> String {
             other => format!("{app}/background#{}", input_id(other)),
         },
     }
+}
+
+/// The findings about fields under `prefix`, each with the id of the input that edits it on
+/// the page of that part (`activities[2].end` → `end`, `project.start` → `start`,
+/// `applicant.oid` → `applicant_oid`, `application.summary.results` → `summary_results`).
+pub fn field_findings(lang: Lang, eval: &Evaluation, prefix: &str) -> Vec<FieldFinding> {
+    eval.findings
+        .iter()
+        .filter_map(|f| {
+            let field = f.field.as_deref()?;
+            let rest = field.strip_prefix(prefix)?;
+            let input = match prefix {
+                "project." => input_id(rest),
+                "applicant." => format!("applicant_{}", input_id(rest)),
+                "application." => match rest.split_once('.') {
+                    Some(("summary", r)) => format!("summary_{}", input_id(r)),
+                    Some(("summary_en", r)) => format!("summary_en_{}", input_id(r)),
+                    Some(("follow_up", r)) => input_id(r),
+                    _ => input_id(rest),
+                },
+                _ => input_id(rest),
+            };
+            Some(FieldFinding {
+                input,
+                message: finding_message(f, lang),
+                severity: f.severity,
+            })
+        })
+        .collect()
 }
 
 /// The input id for a file path inside a section: `travel.days` → `travel_days`,
@@ -469,10 +551,7 @@ mod tests {
     use super::*;
 
     fn render(hint: Option<&str>, errors: &[FieldError]) -> String {
-        let e = Errors {
-            lang: Lang::En,
-            list: errors,
-        };
+        let e = Errors::new(Lang::En, errors);
         input(
             Input {
                 name: "start",

@@ -143,10 +143,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
 /// the others folded away.
 fn awarded_form(v: &ImplementationView<'_>, imp: &Implementation) -> Markup {
     let lang = v.lang;
-    let e = Errors {
-        lang,
-        list: v.errors,
-    };
+    let e = Errors::new(lang, v.errors);
     let planned = |c: Category| {
         v.planned
             .and_then(|b| b.by_category.iter().find(|t| t.category == c))
@@ -352,10 +349,7 @@ struct RecordFrame<'a> {
 /// A record page: the frame around the record's own `fields`; a reader sees it disabled.
 fn record_page(f: RecordFrame<'_>, fields: Markup) -> Markup {
     let lang = f.lang;
-    let e = Errors {
-        lang,
-        list: f.errors,
-    };
+    let e = Errors::new(lang, f.errors);
     let (start, end, participants) = f.planned;
     html! {
         (back(&format!("/projects/{}/implementation", f.project_id), t(lang, "tracking.title")))
@@ -405,10 +399,7 @@ pub fn activity_record_page(v: ActivityRecordView<'_>) -> Markup {
     let lang = v.lang;
     let a = v.activity;
     let rec = v.record;
-    let e = Errors {
-        lang,
-        list: v.errors,
-    };
+    let e = Errors::new(lang, v.errors);
     let participants: &Participants = rec.participants.as_ref().unwrap_or(&a.participants);
     let headcount = participants
         .count
@@ -504,10 +495,7 @@ pub fn visit_record_page(v: VisitRecordView<'_>) -> Markup {
     let lang = v.lang;
     let vi = v.visit;
     let rec = v.record;
-    let e = Errors {
-        lang,
-        list: v.errors,
-    };
+    let e = Errors::new(lang, v.errors);
     let fields = html! {
         (participants_fields(lang, "actual", Some(rec.persons.as_ref().unwrap_or(&vi.persons)), v.doc, &e, Some(Role::Staff)))
     };
