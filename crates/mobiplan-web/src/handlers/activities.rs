@@ -270,49 +270,20 @@ pub async fn activity_delete(
     Path((id, aid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
+    let place = super::DeletePlace {
+        action: format!("/projects/{id}/activities/{aid}/delete"),
+        back: format!("/projects/{id}/activities/{aid}"),
+        done: format!("/projects/{id}"),
     };
-    let action = format!("/projects/{id}/activities/{aid}/delete");
-    let back = format!("/projects/{id}/activities/{aid}");
     let name = |doc: &ProjectFile| {
         doc.activities
             .iter()
             .find(|a| a.id == aid)
             .map(|a| crate::views::pages::activity_title(lang, a))
     };
-    if let Some(page) = super::confirm_first(
-        &state,
-        lang,
-        &id,
-        &form,
-        &action,
-        &back,
-        "web.confirm.lead",
-        name,
-    )
-    .await
-    {
-        return page;
-    }
     // Visits that prepared it have nothing left to prepare; implementation records go too.
-    let result = super::save_with(
-        &state,
-        &id,
-        version,
-        &super::Resolution::from_form(&form),
-        |doc| doc.remove_activity(&aid),
-    )
-    .await;
-    super::after_action(
-        lang,
-        result,
-        version,
-        &action,
-        &format!("/projects/{id}"),
-        &back,
-        super::Action::Delete,
-    )
+    super::delete_part(&state, lang, &id, &body, place, name, |doc| {
+        doc.remove_activity(&aid)
+    })
+    .await
 }

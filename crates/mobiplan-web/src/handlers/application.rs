@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mobiplan_core::project::file::ProjectFile;
 
-use super::projects::{FormPlace, form_version, save_form};
+use super::projects::{FormPlace, save_form};
 use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -322,51 +322,22 @@ pub async fn objective_delete(
     Path((id, oid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
+    let place = super::DeletePlace {
+        action: format!("{}/delete", objective_path(&id, &oid)),
+        back: objective_path(&id, &oid),
+        done: format!("/projects/{id}#application"),
     };
-    let action = format!("{}/delete", objective_path(&id, &oid));
-    let back = objective_path(&id, &oid);
     let name = |doc: &ProjectFile| {
         doc.application
             .as_ref()
             .and_then(|a| a.objectives.iter().find(|o| o.id == oid))
             .map(|o| o.title.clone().unwrap_or_else(|| o.id.clone()))
     };
-    if let Some(page) = super::confirm_first(
-        &state,
-        lang,
-        &id,
-        &form,
-        &action,
-        &back,
-        "web.confirm.lead",
-        name,
-    )
-    .await
-    {
-        return page;
-    }
     // The activities that served it stop naming it, so the plan still reads.
-    let result = super::save_with(
-        &state,
-        &id,
-        version,
-        &super::Resolution::from_form(&form),
-        |doc| doc.remove_objective(&oid),
-    )
-    .await;
-    super::after_action(
-        lang,
-        result,
-        version,
-        &action,
-        &format!("/projects/{id}#application"),
-        &back,
-        super::Action::Delete,
-    )
+    super::delete_part(&state, lang, &id, &body, place, name, |doc| {
+        doc.remove_objective(&oid)
+    })
+    .await
 }
 
 pub async fn assessment_show(

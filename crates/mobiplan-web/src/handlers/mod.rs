@@ -498,6 +498,58 @@ pub async fn confirm_first(
     ))
 }
 
+/// Where a delete of a part of the project lives: the address it posts to, the page it was
+/// asked from (the way back) and where it goes once done.
+pub struct DeletePlace {
+    pub action: String,
+    pub back: String,
+    pub done: String,
+}
+
+/// Deletes a part of the project (an activity, a visit, an objective) the way every delete
+/// goes: asked first without the script (`name` names the part; `None` when it is gone),
+/// then `remove` applied to the version the person's page showed and merged like any save,
+/// a change made meanwhile to the part met as a conflict.
+pub async fn delete_part(
+    state: &AppState,
+    lang: Lang,
+    id: &str,
+    body: &[u8],
+    place: DeletePlace,
+    name: impl Fn(&ProjectFile) -> Option<String>,
+    remove: impl FnOnce(&mut ProjectFile),
+) -> Response {
+    let form = FormData::parse(body);
+    let version = match projects::form_version(&form) {
+        Ok(v) => v,
+        Err(e) => return error_page(lang, e),
+    };
+    if let Some(page) = confirm_first(
+        state,
+        lang,
+        id,
+        &form,
+        &place.action,
+        &place.back,
+        "web.confirm.lead",
+        name,
+    )
+    .await
+    {
+        return page;
+    }
+    let result = save_with(state, id, version, &Resolution::from_form(&form), remove).await;
+    after_action(
+        lang,
+        result,
+        version,
+        &place.action,
+        &place.done,
+        &place.back,
+        Action::Delete,
+    )
+}
+
 /// A change made by code on the writer's version (a delete, a record): `apply` on `base`,
 /// then merged like every save.
 pub async fn save_with(

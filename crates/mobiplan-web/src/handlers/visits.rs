@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use mobiplan_core::project::file::ProjectFile;
 
-use super::projects::{FormPlace, form_version, save_form, save_form_on};
+use super::projects::{FormPlace, save_form, save_form_on};
 use super::{Live, error_page, evaluate_stored, html};
 use crate::error::WebError;
 use crate::forms::{self, FieldError, FormData};
@@ -211,50 +211,21 @@ pub async fn visit_delete(
     Path((id, vid)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let form = FormData::parse(&body);
-    // A delete carries the version its page showed, like every save: a visit changed
-    // meanwhile is not deleted without the person seeing the change.
-    let version = match form_version(&form) {
-        Ok(v) => v,
-        Err(e) => return error_page(lang, e),
+    let place = super::DeletePlace {
+        action: format!("/projects/{id}/visits/{vid}/delete"),
+        back: format!("/projects/{id}/visits/{vid}"),
+        done: format!("/projects/{id}"),
     };
-    let action = format!("/projects/{id}/visits/{vid}/delete");
-    let back = format!("/projects/{id}/visits/{vid}");
     let name = |doc: &ProjectFile| {
         doc.preparatory_visits
             .iter()
             .find(|v| v.id == vid)
             .map(|v| v.host.name.clone())
     };
-    if let Some(page) = super::confirm_first(
-        &state,
-        lang,
-        &id,
-        &form,
-        &action,
-        &back,
-        "web.confirm.lead",
-        name,
-    )
+    // A delete carries the version its page showed, like every save: a visit changed
+    // meanwhile is not deleted without the person seeing the change.
+    super::delete_part(&state, lang, &id, &body, place, name, |doc| {
+        doc.remove_visit(&vid)
+    })
     .await
-    {
-        return page;
-    }
-    let result = super::save_with(
-        &state,
-        &id,
-        version,
-        &super::Resolution::from_form(&form),
-        |doc| doc.remove_visit(&vid),
-    )
-    .await;
-    super::after_action(
-        lang,
-        result,
-        version,
-        &action,
-        &format!("/projects/{id}"),
-        &back,
-        super::Action::Delete,
-    )
 }
