@@ -62,6 +62,7 @@ mod accounts;
 mod backup;
 mod config;
 mod error;
+mod group_commit;
 mod health;
 mod history;
 mod lock;

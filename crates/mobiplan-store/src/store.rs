@@ -7,6 +7,7 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::{self, StoreConfig};
 use crate::error::{CurrentDocument, Result, StoreError};
+use crate::group_commit::GroupCommit;
 use crate::history::{self, AutosaveFolding, Previous, SaveKind};
 use crate::migrations;
 use crate::{ProjectSummary, ProjectVersion, RateProfileSummary, Stored, StoredRateProfile};
@@ -137,10 +138,10 @@ fn profile_name(name: &str, profile: &RateProfile) -> Result<String> {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ProjectRow {
-    id: String,
-    version: i64,
-    document: String,
-    updated_at: DateTime<Utc>,
+    pub(crate) id: String,
+    pub(crate) version: i64,
+    pub(crate) document: String,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
 impl ProjectRow {
@@ -198,6 +199,120 @@ type BeforeSaveRow = (
     Option<DateTime<Utc>>,
 );
 
+/// One project save, prepared before any database work (the group-commit writer of SQLite
+/// runs the saves one after another, so whatever can be done beforehand is done by the
+/// caller): the document as a JSON value to diff and as the text to store, and the columns
+/// that are listed without reading the document.
+pub(crate) struct SaveRequest {
+    pub id: String,
+    pub title: String,
+    pub field: String,
+    pub call_year: i64,
+    pub value: serde_json::Value,
+    pub json: String,
+    pub expected_version: i64,
+    pub by: Option<String>,
+    pub kind: SaveKind,
+    pub folding: AutosaveFolding,
+}
+
+/// What became of a save inside its write transaction.
+pub(crate) enum SaveOutcome {
+    /// Written as version `expected_version + 1`, at this time.
+    Saved(DateTime<Utc>),
+    /// Nothing written: the project is at another version (its current row, turned into
+    /// [`StoreError::Conflict`] by the caller, outside the transaction) or does not exist.
+    Refused(Option<ProjectRow>),
+}
+
+/// Generates the save for one backend's connection, inside a write transaction the caller
+/// opened (and commits): the same text compiled for each backend, as `dispatch!` does.
+macro_rules! save_in {
+    ($name:ident, $conn:ty) => {
+        pub(crate) async fn $name(conn: &mut $conn, save: &SaveRequest) -> Result<SaveOutcome> {
+            let before: Option<BeforeSaveRow> = sqlx::query_as(BEFORE_SAVE)
+                .bind(&save.id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            let Some((pid, current, old_text, updated_at, pkind, pby, pat, start, started)) =
+                before
+            else {
+                return Ok(SaveOutcome::Refused(None));
+            };
+            if current != save.expected_version {
+                return Ok(SaveOutcome::Refused(Some(ProjectRow {
+                    id: pid,
+                    version: current,
+                    document: old_text,
+                    updated_at,
+                })));
+            }
+            let version = save.expected_version + 1;
+            // Taken after the previous version was read (on SQLite under the write lock), so
+            // that a version is never older than the one before it: the folding window
+            // measures that gap.
+            let at = now();
+            // The change against the stored current document (not even parsed at a snapshot
+            // position). One that no longer reads as JSON cannot be diffed against: the new
+            // version is then kept whole.
+            let delta = if history::is_snapshot_position(version) {
+                None
+            } else {
+                match serde_json::from_str(&old_text) {
+                    Ok(old) => history::delta_text(version, &old, &save.value, save.json.len())?,
+                    Err(_) => None,
+                }
+            };
+            let previous = Previous {
+                kind: pkind,
+                saved_by: pby,
+                saved_at: pat,
+                entry_start: start.unwrap_or(current),
+                entry_started_at: started,
+            };
+            let by = save.by.as_deref();
+            let burst = save.folding.burst(save.kind, by, at, &previous);
+            // The version is checked again: on PostgreSQL another writer may have committed
+            // since the read above (its UPDATE then made this one match no row).
+            let updated = sqlx::query(
+                "UPDATE projects
+                 SET title = $1, field = $2, call_year = $3, document = $4,
+                     version = version + 1, updated_at = $5
+                 WHERE id = $6 AND version = $7",
+            )
+            .bind(&save.title)
+            .bind(&save.field)
+            .bind(save.call_year)
+            .bind(&save.json)
+            .bind(at)
+            .bind(&save.id)
+            .bind(save.expected_version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if updated != 1 {
+                let current: Option<ProjectRow> = sqlx::query_as(PROJECT_ROW)
+                    .bind(&save.id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                return Ok(SaveOutcome::Refused(current));
+            }
+            sqlx::query(KEEP_CHANGE)
+                .bind(&save.id)
+                .bind(by)
+                .bind(delta.as_deref())
+                .bind(save.kind.as_str())
+                .bind(burst)
+                .execute(&mut *conn)
+                .await?;
+            Ok(SaveOutcome::Saved(at))
+        }
+    };
+}
+
+save_in!(save_sqlite, sqlx::SqliteConnection);
+save_in!(save_postgres, sqlx::PgConnection);
+
 const RATE_PROFILE_ROW: &str = "
     SELECT id, name, version, document, created_at, updated_at FROM rate_profiles WHERE id = $1";
 
@@ -207,6 +322,8 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// When autosaves fold into one history entry.
     folding: AutosaveFolding,
+    /// The writer of project saves on SQLite (unused on PostgreSQL).
+    pub(crate) saves: GroupCommit,
 }
 
 impl Store {
@@ -229,6 +346,7 @@ impl Store {
         Store {
             backend,
             folding: AutosaveFolding::default(),
+            saves: GroupCommit::new(),
         }
     }
 
@@ -242,6 +360,9 @@ impl Store {
     /// Closes every connection (waiting for operations in progress). Operations after this
     /// fail with [`StoreError::Database`].
     pub async fn close(&self) {
+        // The saves already handed to the writer are still answered (written, or refused
+        // once the pool is closed); then it ends and lets go of its handle on the pool.
+        self.saves.stop();
         dispatch!(&self.backend, pool => pool.close().await)
     }
 
@@ -407,89 +528,43 @@ impl Store {
         by: Option<&str>,
         kind: SaveKind,
     ) -> Result<Stored<ProjectFile>> {
-        let new_value = serde_json::to_value(doc).map_err(|e| {
+        let value = serde_json::to_value(doc).map_err(|e| {
             StoreError::Invalid(format!("the project cannot be written as JSON: {e}"))
         })?;
-        let json = new_value.to_string();
-        let at = now();
-        let version = expected_version + 1;
-        dispatch!(&self.backend, pool => {
-            let mut tx = pool.begin_write().await?;
-            let before: Option<BeforeSaveRow> =
-                sqlx::query_as(BEFORE_SAVE).bind(id).fetch_optional(&mut *tx).await?;
-            let Some((pid, current, old_text, updated_at, pkind, pby, pat, start, started)) = before
-            else {
-                drop(tx);
-                return Err(StoreError::NotFound);
-            };
-            if current != expected_version {
-                drop(tx);
-                return Err(project_conflict(Some(ProjectRow {
-                    id: pid,
-                    version: current,
-                    document: old_text,
-                    updated_at,
-                }))?);
-            }
-            // The change against the stored current document (not even parsed at a snapshot
-            // position). One that no longer reads as JSON cannot be diffed against: the new
-            // version is then kept whole.
-            let delta = if history::is_snapshot_position(version) {
-                None
-            } else {
-                match serde_json::from_str(&old_text) {
-                    Ok(old) => history::delta_text(version, &old, &new_value, json.len())?,
-                    Err(_) => None,
-                }
-            };
-            let previous = Previous {
-                kind: pkind,
-                saved_by: pby,
-                saved_at: pat,
-                entry_start: start.unwrap_or(current),
-                entry_started_at: started,
-            };
-            let burst = self.folding.burst(kind, by, at, &previous);
-            // The version is checked again: on PostgreSQL another writer may have committed
-            // since the read above (its UPDATE then made this one match no row).
-            let updated = sqlx::query(
-                "UPDATE projects
-                 SET title = $1, field = $2, call_year = $3, document = $4,
-                     version = version + 1, updated_at = $5
-                 WHERE id = $6 AND version = $7",
-            )
-            .bind(&doc.project.title)
-            .bind(doc.project.field.to_string())
-            .bind(i64::from(doc.project.call_year))
-            .bind(&json)
-            .bind(at)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if updated != 1 {
-                let current: Option<ProjectRow> =
-                    sqlx::query_as(PROJECT_ROW).bind(id).fetch_optional(&mut *tx).await?;
-                drop(tx);
-                return Err(project_conflict(current)?);
-            }
-            sqlx::query(KEEP_CHANGE)
-                .bind(id)
-                .bind(by)
-                .bind(delta.as_deref())
-                .bind(kind.as_str())
-                .bind(burst)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(Stored {
+        let save = SaveRequest {
             id: id.to_owned(),
-            version,
-            document: doc.clone(),
-            updated_at: at,
-        })
+            title: doc.project.title.clone(),
+            field: doc.project.field.to_string(),
+            call_year: i64::from(doc.project.call_year),
+            json: value.to_string(),
+            value,
+            expected_version,
+            by: by.map(str::to_owned),
+            kind,
+            folding: self.folding,
+        };
+        let outcome = match &self.backend {
+            // SQLite has one writer at a time and each commit waits for the disk: the saves
+            // go to the group-commit writer, which commits many of them at once.
+            Backend::Sqlite(pool) => self.saves.save(pool, save).await?,
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin_write().await?;
+                let outcome = save_postgres(&mut tx, &save).await?;
+                if matches!(outcome, SaveOutcome::Saved(_)) {
+                    tx.commit().await?;
+                }
+                outcome
+            }
+        };
+        match outcome {
+            SaveOutcome::Saved(at) => Ok(Stored {
+                id: id.to_owned(),
+                version: expected_version + 1,
+                document: doc.clone(),
+                updated_at: at,
+            }),
+            SaveOutcome::Refused(current) => Err(project_conflict(current)?),
+        }
     }
 
     /// Deletes the project and all its versions. [`StoreError::NotFound`] if there is none.

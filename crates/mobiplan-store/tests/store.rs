@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Fixture, RATES, adult_project, project};
-use mobiplan_store::{CurrentDocument, StoreError};
+use mobiplan_core::project::file::ProjectFile;
+use mobiplan_store::{
+    CurrentDocument, NewOrganisation, NewUser, Role, SaveKind, Store, StoreError,
+};
 
 suite!(
     create_get_list,
@@ -19,6 +22,8 @@ suite!(
     not_found,
     concurrent_saves_lose_nothing,
     same_version_race_has_one_winner,
+    many_concurrent_saves_read_back,
+    a_failed_save_leaves_the_others_of_its_batch,
     rate_profiles,
     invalid_rate_profile_rejected,
     project_rate_profile,
@@ -29,6 +34,45 @@ suite!(
 
 fn is_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
     matches!(r, Err(StoreError::NotFound))
+}
+
+/// An organisation with `n` users; their ids.
+async fn users(store: &Store, n: usize) -> Vec<String> {
+    let org = NewOrganisation {
+        name: "Skola",
+        oid: "E10000001",
+        country: "LV",
+        town: "Rīga",
+    };
+    let emails: Vec<String> = (0..n).map(|i| format!("u{i}@skola.lv")).collect();
+    let user = |email| NewUser {
+        email,
+        name: "Name",
+        password_hash: "$argon2id$v=19$test",
+    };
+    let (o, first) = store
+        .create_organisation_with_owner(&org, &user(&emails[0]))
+        .await
+        .unwrap();
+    let mut ids = vec![first.id];
+    for email in &emails[1..] {
+        let u = store
+            .create_user_in(&o.id, Role::Editor, &user(email))
+            .await
+            .unwrap();
+        ids.push(u.id);
+    }
+    ids
+}
+
+/// A document that differs from `project("…")` deeper than its title, so that saves store
+/// real change lists.
+fn edited(title: &str, n: usize) -> ProjectFile {
+    let mut doc = project(title);
+    if let Some(a) = doc.activities.first_mut() {
+        a.title = Some(format!("activity edit {n}"));
+    }
+    doc
 }
 
 /// Time moves on between writes whose order a test looks at.
@@ -329,6 +373,264 @@ mod cases {
             assert_eq!(store.get_project(&id).await.unwrap().document, *doc);
         }
         store.close().await;
+    }
+
+    /// 20 tasks autosave 20 times each, every one its own project, while 20 more save one
+    /// shared project 20 times each (retrying after conflicts): every save is acknowledged
+    /// with the next version or refused with a newer, committed one; every version reads back
+    /// as saved; the history folds each person's consecutive autosaves as it does one save
+    /// at a time.
+    pub async fn many_concurrent_saves_read_back(fx: Arc<Fixture>) {
+        const TASKS: usize = 20;
+        const SAVES: usize = 20;
+        const PEOPLE: usize = 4;
+        let store = Arc::new(fx.open().await);
+        let people = Arc::new(users(&store, PEOPLE).await);
+        let shared = store.create_project(&project("shared")).await.unwrap().id;
+        let mut own = Vec::new();
+        for t in 0..TASKS {
+            own.push(
+                store
+                    .create_project(&project(&format!("own {t}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+
+        let mut handles = Vec::new();
+        for (t, id) in own.iter().enumerate() {
+            let (store, people, id) = (store.clone(), people.clone(), id.clone());
+            handles.push(tokio::spawn(async move {
+                let by = &people[t % PEOPLE];
+                let mut version = 1;
+                for i in 0..SAVES {
+                    let doc = edited(&format!("own {t} save {i}"), i);
+                    let s = store
+                        .save_project_as(&id, &doc, version, Some(by), SaveKind::Autosave)
+                        .await
+                        .unwrap_or_else(|e| panic!("own {t} save {i}: {e}"));
+                    assert_eq!(s.version, version + 1);
+                    assert_eq!(s.document, doc);
+                    version = s.version;
+                }
+                (Vec::new(), Vec::new())
+            }));
+        }
+        for t in 0..TASKS {
+            let (store, people, id) = (store.clone(), people.clone(), shared.clone());
+            handles.push(tokio::spawn(async move {
+                let person = t % PEOPLE;
+                let mut acks = Vec::new();
+                let mut refusals = Vec::new();
+                let mut current = store.get_project(&id).await.unwrap().version;
+                while acks.len() < SAVES {
+                    let doc = edited(&format!("shared {t} save {}", acks.len()), t);
+                    match store
+                        .save_project_as(
+                            &id,
+                            &doc,
+                            current,
+                            Some(&people[person]),
+                            SaveKind::Autosave,
+                        )
+                        .await
+                    {
+                        Ok(s) => {
+                            assert_eq!(s.version, current + 1);
+                            current = s.version;
+                            acks.push((s.version, person, doc));
+                        }
+                        Err(StoreError::Conflict {
+                            current_version,
+                            current_document,
+                        }) => {
+                            assert!(current_version > current);
+                            current = current_version;
+                            refusals.push((current_version, current_document));
+                        }
+                        Err(e) => panic!("shared {t}: {e}"),
+                    }
+                }
+                (acks, refusals)
+            }));
+        }
+        let mut acks = Vec::new();
+        let mut refusals = Vec::new();
+        for h in handles {
+            let (a, r) = h.await.unwrap();
+            acks.extend(a);
+            refusals.extend(r);
+        }
+
+        for (t, id) in own.iter().enumerate() {
+            let last = 1 + SAVES as i64;
+            assert_eq!(store.get_project(id).await.unwrap().version, last);
+            for i in 0..SAVES {
+                assert_eq!(
+                    store.project_version(id, 2 + i as i64).await.unwrap(),
+                    edited(&format!("own {t} save {i}"), i)
+                );
+            }
+            let entries: Vec<(i64, i64)> = store
+                .project_history(id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|e| (e.first_version, e.version))
+                .collect();
+            assert_eq!(entries, [(2, last), (1, 1)], "own {t}: one burst");
+        }
+
+        acks.sort_by_key(|(v, _, _)| *v);
+        let last = 1 + (TASKS * SAVES) as i64;
+        assert_eq!(
+            acks.iter().map(|(v, _, _)| *v).collect::<Vec<_>>(),
+            (2..=last).collect::<Vec<_>>(),
+            "one acknowledged save per version, none missing"
+        );
+        let stored = store.get_project(&shared).await.unwrap();
+        assert_eq!(stored.version, last);
+        assert_eq!(stored.document, acks.last().unwrap().2);
+        for (v, _, doc) in &acks {
+            assert_eq!(
+                &store.project_version(&shared, *v).await.unwrap(),
+                doc,
+                "version {v}"
+            );
+        }
+        // A conflict shows a committed version, as it reads back.
+        for (v, doc) in refusals.iter().step_by(7) {
+            assert_eq!(
+                Some(&store.project_version(&shared, *v).await.unwrap()),
+                doc.project(),
+                "conflict at version {v}"
+            );
+        }
+        assert_eq!(
+            store.list_project_versions(&shared).await.unwrap().len() as i64,
+            last
+        );
+        // Consecutive autosaves of one person are one entry; another person starts the next.
+        let history = store.project_history(&shared).await.unwrap();
+        let mut expected: Vec<(i64, i64)> = vec![(1, 1)];
+        for (v, person, _) in &acks {
+            match expected.last_mut() {
+                Some((first, end)) if *first > 1 && acks[(*first - 2) as usize].1 == *person => {
+                    *end = *v
+                }
+                _ => expected.push((*v, *v)),
+            }
+        }
+        expected.reverse();
+        let entries: Vec<(i64, i64)> = history
+            .iter()
+            .map(|e| (e.first_version, e.version))
+            .collect();
+        assert_eq!(entries, expected);
+        store.close().await;
+    }
+
+    /// Saves handed in together (on SQLite one batch, one transaction: the write lock is held
+    /// elsewhere while they queue) are each answered on their own: a save that fails (an
+    /// author who does not exist), a stale one, one of a missing project and the loser of a
+    /// race are refused, and every other save is committed.
+    pub async fn a_failed_save_leaves_the_others_of_its_batch(fx: Arc<Fixture>) {
+        let store = Arc::new(fx.open().await);
+        let mut ids = Vec::new();
+        for i in 0..8 {
+            ids.push(
+                store
+                    .create_project(&project(&format!("p{i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        // On SQLite another connection holds the write lock while the saves queue, so that
+        // the writer takes them in one batch.
+        let holder = match fx.config.sqlite_file() {
+            Some(file) => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(file);
+                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+                Some((pool, tx))
+            }
+            None => None,
+        };
+        let save = |id: &str, title: &str, expected: i64, by: Option<&str>| {
+            let (store, id, by) = (store.clone(), id.to_owned(), by.map(str::to_owned));
+            let doc = edited(title, 1);
+            tokio::spawn(async move {
+                let r = store
+                    .save_project_by(&id, &doc, expected, by.as_deref())
+                    .await;
+                (doc, r)
+            })
+        };
+        let good: Vec<_> = ids[..5]
+            .iter()
+            .map(|id| save(id, &format!("good {id}"), 1, None))
+            .collect();
+        let ghost = save(&ids[5], "ghost", 1, Some("no-such-user"));
+        let stale = save(&ids[6], "stale", 5, None);
+        let missing = save("nowhere", "missing", 1, None);
+        let race = [
+            save(&ids[7], "race a", 1, None),
+            save(&ids[7], "race b", 1, None),
+        ];
+        if let Some((pool, tx)) = holder {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            tx.rollback().await.unwrap();
+            pool.close().await;
+        }
+
+        for (h, id) in good.into_iter().zip(&ids) {
+            let (doc, r) = h.await.unwrap();
+            let s = r.unwrap();
+            assert_eq!(s.version, 2);
+            assert_eq!(store.get_project(id).await.unwrap().document, doc);
+        }
+        let (_, r) = ghost.await.unwrap();
+        assert!(matches!(r, Err(StoreError::Database(_))), "{r:?}");
+        let p5 = store.get_project(&ids[5]).await.unwrap();
+        assert_eq!((p5.version, p5.document.project.title.as_str()), (1, "p5"));
+        assert_eq!(store.list_project_versions(&ids[5]).await.unwrap().len(), 1);
+        match stale.await.unwrap().1 {
+            Err(StoreError::Conflict {
+                current_version,
+                current_document,
+            }) => {
+                assert_eq!(current_version, 1);
+                assert_eq!(current_document.project(), Some(&project("p6")));
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert!(is_not_found(missing.await.unwrap().1));
+        let mut winners = Vec::new();
+        let mut losers = Vec::new();
+        for h in race {
+            match h.await.unwrap() {
+                (doc, Ok(s)) => winners.push((doc, s)),
+                (
+                    _,
+                    Err(StoreError::Conflict {
+                        current_version,
+                        current_document,
+                    }),
+                ) => losers.push((current_version, current_document)),
+                (_, Err(e)) => panic!("race: {e}"),
+            }
+        }
+        assert_eq!((winners.len(), losers.len()), (1, 1));
+        assert_eq!(losers[0].0, 2);
+        assert_eq!(losers[0].1.project(), Some(&winners[0].0));
+        assert_eq!(store.get_project(&ids[7]).await.unwrap(), winners[0].1);
+
+        store.close().await;
+        // After close a save is an error, not a wait.
+        let late = store.save_project(&ids[0], &project("late"), 2).await;
+        assert!(matches!(late, Err(StoreError::Database(_))), "{late:?}");
     }
 
     pub async fn rate_profiles(fx: Arc<Fixture>) {
