@@ -20,11 +20,11 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use sqlx::SqlitePool;
+use sqlx::{Connection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Result, StoreError};
-use crate::store::{SaveOutcome, SaveRequest, WriteTx, save_sqlite};
+use crate::store::{SaveOutcome, SaveRequest, save_sqlite};
 
 /// The most saves one transaction takes. Enough to absorb every client of a busy server in one
 /// or two commits, and a bound on how long the write lock is held at once (other writers wait
@@ -87,9 +87,9 @@ impl GroupCommit {
             ))))
         })?;
         let (sender, receiver) = mpsc::channel(QUEUE);
-        // The task holds a handle on the pool, not a connection: it takes one per batch, so
-        // `Store::close` (which waits for every connection to come back) is never held up by
-        // an idle writer.
+        // The task holds a handle on the pool, and a connection only while it has saves to
+        // write, so `Store::close` (which waits for every connection to come back) is never
+        // held up by an idle writer.
         runtime.spawn(write(pool.clone(), receiver));
         *jobs = Some(sender.clone());
         Ok(sender)
@@ -104,21 +104,49 @@ fn writer_gone() -> StoreError {
 async fn write(pool: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        // A caller that gave up before its save began (a closed request) gets nothing
-        // written, as when its own transaction was dropped before the writer had this path.
-        batch.retain(|job| !job.reply.is_closed());
-        if !batch.is_empty() {
-            commit_batch(&pool, &mut batch).await;
+        // One connection for as long as saves keep coming: under load the pool's other
+        // connections are busy with reads, and queueing for one at every batch would add that
+        // wait to every commit. It goes back as soon as the queue is empty, so an idle writer
+        // never keeps `Store::close` waiting.
+        let mut conn = match pool.acquire().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                fail(&mut batch, &e);
+                continue;
+            }
+        };
+        loop {
+            // A caller that gave up before its save began (a closed request) gets nothing
+            // written, as when its own transaction was dropped before it committed.
+            batch.retain(|job| !job.reply.is_closed());
+            if !batch.is_empty() && !commit_batch(&mut conn, &mut batch).await {
+                // A connection whose transaction failed is not trusted with the next batch.
+                break;
+            }
+            batch.clear();
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
         }
-        batch.clear();
     }
 }
 
-/// Runs `batch` in one transaction and answers every job of it.
-async fn commit_batch(pool: &SqlitePool, batch: &mut Vec<Job>) {
-    let mut tx = match pool.begin_write().await {
+/// Runs `batch` in one transaction and answers every job of it. Whether it committed.
+async fn commit_batch(conn: &mut sqlx::SqliteConnection, batch: &mut Vec<Job>) -> bool {
+    // `BEGIN IMMEDIATE`, as every write transaction (see `WriteTx`): the write lock is taken
+    // at once, waiting for other writers up to the busy timeout.
+    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
         Ok(tx) => tx,
-        Err(e) => return fail(batch, &e),
+        Err(e) => {
+            fail(batch, &e);
+            return false;
+        }
     };
     let mut answers = Vec::with_capacity(batch.len());
     for job in batch.iter() {
@@ -127,18 +155,21 @@ async fn commit_batch(pool: &SqlitePool, batch: &mut Vec<Job>) {
             Err(e) => {
                 // The transaction is in an unknown state: none of it is kept.
                 let _ = tx.rollback().await;
-                return fail(batch, &e);
+                fail(batch, &e);
+                return false;
             }
         }
     }
     if let Err(e) = tx.commit().await {
-        return fail(batch, &e);
+        fail(batch, &e);
+        return false;
     }
     for (job, answer) in batch.drain(..).zip(answers) {
         // A caller that has given up meanwhile does not want the answer; its save is
         // committed all the same, as a save whose answer was lost on the network.
         let _ = job.reply.send(answer);
     }
+    true
 }
 
 /// One save inside the batch's transaction, in a savepoint of its own. `Err` only when the
@@ -182,7 +213,7 @@ fn batch_failed(error: &sqlx::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Backend;
+    use crate::store::{Backend, WriteTx};
     use crate::{AutosaveFolding, NewOrganisation, NewUser, SaveKind, Store, StoreConfig};
     use mobiplan_core::project::file::ProjectFile;
 
@@ -265,7 +296,9 @@ mod tests {
             request(&a, &docs[4], 2, anna),          // a: 2 → 3, folds into 2's entry
             request(&b, &docs[5], 1, anna),          // b: 1 → 2, the ghost left nothing
         ]);
-        commit_batch(&pool(&store), &mut batch).await;
+        let mut conn = pool(&store).acquire().await.unwrap();
+        assert!(commit_batch(&mut conn, &mut batch).await);
+        drop(conn);
         assert!(batch.is_empty());
         let mut answers = answers.into_iter();
         let mut next = || answers.next().unwrap().try_recv().unwrap();
@@ -304,7 +337,8 @@ mod tests {
         store.close().await;
     }
 
-    /// A batch whose transaction cannot begin answers every save with the error.
+    /// A batch whose transaction cannot begin (the write lock is held elsewhere and this
+    /// connection does not wait) answers every save with the error and writes nothing.
     #[tokio::test]
     async fn a_failed_transaction_answers_every_save_with_its_error() {
         let dir = tempfile::tempdir().unwrap();
@@ -316,14 +350,24 @@ mod tests {
         let (mut batch, answers) =
             jobs(vec![request(&a, &doc, 1, None), request(&a, &doc, 1, None)]);
         let pool = pool(&store);
-        store.close().await;
-        commit_batch(&pool, &mut batch).await;
+        let holder = pool.begin_write().await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("PRAGMA busy_timeout = 0")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        assert!(!commit_batch(&mut conn, &mut batch).await);
+        assert!(batch.is_empty());
         for mut answer in answers {
-            assert!(matches!(
-                answer.try_recv().unwrap(),
-                Err(StoreError::Database(sqlx::Error::PoolClosed))
-            ));
+            match answer.try_recv().unwrap() {
+                Err(StoreError::Database(e)) => assert!(e.to_string().contains("locked"), "{e}"),
+                _ => panic!("every save gets the error"),
+            }
         }
+        holder.rollback().await.unwrap();
+        conn.detach();
+        assert_eq!(store.get_project(&a).await.unwrap().version, 1);
+        store.close().await;
     }
 
     /// Saves after `close` are errors, not waits; so are saves whose writer is gone.
