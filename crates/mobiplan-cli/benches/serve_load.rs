@@ -25,6 +25,11 @@
 //! - 2026-12-06, with them (and a log line per request): A 851 req/s (p50 54 ms, p99 159 ms),
 //!   B 12,768 req/s (p99 6.4 ms); p99(A)/p99(B) = 25. The save path is the next thing to
 //!   make cheaper (issue 14): the merge renders the editor's form for the base version.
+//! - 2026-12-07, with group commit of SQLite saves (many saves per COMMIT, issue 14), 8 s per
+//!   phase on the shared machine (load average 1.3–2.1 before): A 1,296 and 1,437 req/s (p50
+//!   38 and 34 ms, p99 64 and 62 ms), B 7,772 and 7,788 req/s (p99 13.4 ms) — B shows the
+//!   machine busier than for the runs above. Before the change, on the busy machine, A gave
+//!   ~360–400 req/s beside B ~4,100.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
