@@ -928,3 +928,41 @@ async fn a_rule_error_is_shown_at_its_field() {
     })
     .await;
 }
+
+/// Findings name what they are about as people call it (an activity by its kind and title),
+/// never by the file's ids.
+#[tokio::test]
+async fn findings_name_activities_by_title_not_id() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("broken-activities.toml").await;
+        let doc = app.document(&id).await;
+        let page = app.get_text(&format!("/projects/{id}/checks")).await;
+        let html = scraper::Html::parse_document(&page);
+        let subject = scraper::Selector::parse("span.subject").unwrap();
+        let subjects: Vec<String> = html
+            .select(&subject)
+            .map(|s| s.text().collect::<String>())
+            .collect();
+        assert!(!subjects.is_empty(), "the broken example has findings");
+        let ids: Vec<&str> = doc["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["id"].as_str())
+            .collect();
+        for s in &subjects {
+            assert!(
+                !ids.contains(&s.as_str()),
+                "an id shown as the subject: {s}"
+            );
+        }
+        let titled = doc["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["title"].as_str())
+            .any(|t| subjects.iter().any(|s| s.ends_with(t)));
+        assert!(titled, "{subjects:?}");
+    })
+    .await;
+}

@@ -351,11 +351,30 @@ fn input_id(rest: &str) -> String {
     }
 }
 
-fn subject_text(s: &Subject, lang: Lang) -> String {
+/// What a finding is about, as people call it: an activity by its kind and title, a visit by
+/// its host, a person by name — the id only when the project does not load.
+fn subject_text(s: &Subject, lang: Lang, eval: &Evaluation) -> String {
+    let p = eval.project.as_ref();
     match s {
         Subject::Project => t(lang, "cli.project"),
-        Subject::Activity { id, .. } | Subject::Visit { id, .. } => id.clone(),
-        Subject::Person { id } => id.clone(),
+        Subject::Activity { id, .. } => p
+            .and_then(|p| p.activities.iter().find(|a| *a.id == **id))
+            .map(|a| {
+                let kind = t(lang, &format!("kind.{}", a.kind.id()));
+                match &a.title {
+                    Some(title) => format!("{kind}: {title}"),
+                    None => kind,
+                }
+            })
+            .unwrap_or_else(|| id.to_string()),
+        Subject::Visit { id, .. } => p
+            .and_then(|p| p.visits.iter().find(|v| v.id == **id))
+            .map(|v| tr(lang, "web.subject-visit", &[("host", v.host.name.clone())]))
+            .unwrap_or_else(|| id.to_string()),
+        Subject::Person { id } => p
+            .and_then(|p| p.people.iter().find(|x| x.id == **id))
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| id.to_string()),
     }
 }
 
@@ -406,7 +425,7 @@ pub fn findings_panel(
                         li class=(severity_class(f.severity)) {
                             span.tag { (t(lang, &format!("severity.{}", f.severity.as_str()))) }
                             code.rule { (f.rule.as_str()) }
-                            " " span.subject { (subject_text(&f.subject, lang)) }
+                            " " span.subject { (subject_text(&f.subject, lang, eval)) }
                             p { (finding_message(f, lang))
                                 @if f.confidence == Confidence::P {
                                     " " abbr.unconfirmed title=(t(lang, "cli.unconfirmed")) { "*" }
