@@ -29,6 +29,9 @@ use crate::views::partials::{Errors, checkbox, error_summary, findings_panel, te
 pub struct TextField {
     pub name: &'static str,
     pub part: Part,
+    /// Where the text is read from (nothing is created to read it)…
+    pub get: fn(&Application) -> Option<&String>,
+    /// …and written to (the follow-up or summary table made when missing).
     pub slot: fn(&mut Application) -> &mut Option<String>,
 }
 
@@ -49,11 +52,13 @@ pub const BACKGROUND: Section = Section {
         TextField {
             name: "background",
             part: Part::Background,
+            get: |a| a.background.as_ref(),
             slot: |a| &mut a.background,
         },
         TextField {
             name: "needs",
             part: Part::Needs,
+            get: |a| a.needs.as_ref(),
             slot: |a| &mut a.needs,
         },
     ],
@@ -67,11 +72,13 @@ pub const FOLLOW_UP: Section = Section {
         TextField {
             name: "integration",
             part: Part::Integration,
+            get: |a| a.follow_up.as_ref().and_then(|t| t.integration.as_ref()),
             slot: |a| &mut a.follow_up.get_or_insert_default().integration,
         },
         TextField {
             name: "sharing",
             part: Part::Sharing,
+            get: |a| a.follow_up.as_ref().and_then(|t| t.sharing.as_ref()),
             slot: |a| &mut a.follow_up.get_or_insert_default().sharing,
         },
     ],
@@ -85,31 +92,41 @@ pub const SUMMARY: Section = Section {
         TextField {
             name: "summary_objectives",
             part: Part::SummaryObjectives,
+            get: |a| a.summary.as_ref().and_then(|t| t.objectives.as_ref()),
             slot: |a| &mut a.summary.get_or_insert_default().objectives,
         },
         TextField {
             name: "summary_implementation",
             part: Part::SummaryImplementation,
+            get: |a| a.summary.as_ref().and_then(|t| t.implementation.as_ref()),
             slot: |a| &mut a.summary.get_or_insert_default().implementation,
         },
         TextField {
             name: "summary_results",
             part: Part::SummaryResults,
+            get: |a| a.summary.as_ref().and_then(|t| t.results.as_ref()),
             slot: |a| &mut a.summary.get_or_insert_default().results,
         },
         TextField {
             name: "summary_en_objectives",
             part: Part::SummaryEnObjectives,
+            get: |a| a.summary_en.as_ref().and_then(|t| t.objectives.as_ref()),
             slot: |a| &mut a.summary_en.get_or_insert_default().objectives,
         },
         TextField {
             name: "summary_en_implementation",
             part: Part::SummaryEnImplementation,
+            get: |a| {
+                a.summary_en
+                    .as_ref()
+                    .and_then(|t| t.implementation.as_ref())
+            },
             slot: |a| &mut a.summary_en.get_or_insert_default().implementation,
         },
         TextField {
             name: "summary_en_results",
             part: Part::SummaryEnResults,
+            get: |a| a.summary_en.as_ref().and_then(|t| t.results.as_ref()),
             slot: |a| &mut a.summary_en.get_or_insert_default().results,
         },
     ],
@@ -118,9 +135,8 @@ pub const SUMMARY: Section = Section {
 pub const SECTIONS: [&Section; 3] = [&BACKGROUND, &FOLLOW_UP, &SUMMARY];
 
 /// The text of a field in the document (`None` when not written).
-pub fn text_of(doc: &ProjectFile, f: &TextField) -> Option<String> {
-    let mut app = doc.application.clone().unwrap_or_default();
-    (f.slot)(&mut app).clone()
+pub fn text_of<'d>(doc: &'d ProjectFile, f: &TextField) -> Option<&'d String> {
+    doc.application.as_ref().and_then(|a| (f.get)(a))
 }
 
 /// A long text with its label, hint, error and its length against the form's limit.
@@ -247,7 +263,7 @@ pub fn section_page(
                         h2 { (t(lang, "application.section.summary-en")) }
                         p.hint { (t(lang, "web.app.hint.summary-en")) }
                     }
-                    (long_text(lang, rb.as_deref(), f.name, f.part, &text_of(doc, f).unwrap_or_default(), None, &e))
+                    (long_text(lang, rb.as_deref(), f.name, f.part, text_of(doc, f).map_or("", String::as_str), None, &e))
                 }
                 div.actions {
                     button type="submit" { (t(lang, "web.save")) }
