@@ -311,11 +311,15 @@ fn kind_name(lang: Lang, k: ActivityKind) -> String {
 
 /// "Course: Digital tools" — an activity as lists name it.
 pub fn activity_title(lang: Lang, a: &mobiplan_core::project::file::Activity) -> String {
-    format!(
-        "{}: {}",
-        kind_name(lang, a.kind),
-        a.title.clone().unwrap_or_else(|| a.id.clone())
-    )
+    kind_and_title(lang, a.kind, Some(a.title.as_deref().unwrap_or(&a.id)))
+}
+
+/// An activity named by its kind and title ("Course: Digital tools"), or its kind alone.
+pub fn kind_and_title(lang: Lang, kind: ActivityKind, title: Option<&str>) -> String {
+    match title {
+        Some(title) => format!("{}: {}", kind_name(lang, kind), title),
+        None => kind_name(lang, kind),
+    }
 }
 
 pub fn project_page(v: ProjectView<'_>) -> Markup {

@@ -359,13 +359,7 @@ fn subject_text(s: &Subject, lang: Lang, eval: &Evaluation) -> String {
         Subject::Project => t(lang, "cli.project"),
         Subject::Activity { id, .. } => p
             .and_then(|p| p.activities.iter().find(|a| *a.id == **id))
-            .map(|a| {
-                let kind = t(lang, &format!("kind.{}", a.kind.id()));
-                match &a.title {
-                    Some(title) => format!("{kind}: {title}"),
-                    None => kind,
-                }
-            })
+            .map(|a| crate::views::pages::kind_and_title(lang, a.kind, a.title.as_deref()))
             .unwrap_or_else(|| id.to_string()),
         Subject::Visit { id, .. } => p
             .and_then(|p| p.visits.iter().find(|v| v.id == **id))
