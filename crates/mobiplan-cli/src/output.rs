@@ -204,6 +204,7 @@ pub fn budget_json(l: &Loaded, b: &Budget, errors: usize, lang: Lang) -> Value {
         "rate_profile": b.rate_profile,
         "exact": b.total.is_exact(),
         "incomplete": b.incomplete,
+        "placeholder": b.placeholder,
         "confidence": b.confidence,
         "rule_errors": errors,
         "total": b.total,
@@ -278,6 +279,9 @@ pub fn budget_text(l: &Loaded, b: &Budget, errors: usize, explain: bool, lang: L
     if b.incomplete {
         w!(out, "{}", yellow(&text(lang, "cli.incomplete-note")));
     }
+    if b.placeholder {
+        w!(out, "{}", yellow(&text(lang, "cli.placeholder-note")));
+    }
     if b.confidence.is_provisional() {
         w!(out, "{}", dim(&text(lang, "cli.provisional-note")));
     }
@@ -306,6 +310,8 @@ fn print_line(
     let label = format!("{}{}", line_label(line, lang), conf_mark(line.confidence));
     let amt = if line.incomplete {
         "?".to_owned()
+    } else if line.placeholder {
+        format!("≈ {}", amount(line.amount, lang))
     } else {
         amount(line.amount, lang)
     };

@@ -16,7 +16,7 @@ use crate::finding::{Arg, SharedStr};
 use crate::money::{Amount, Money};
 use crate::project::{Activity, DistanceSource, Project, RealCostKind};
 use crate::rulebook::{DailyRate, GroupTexts, Param, ProfileTexts, RateProfile, Rulebook};
-use crate::types::{ActivityKind, Confidence, Role};
+use crate::types::{ActivityKind, Confidence, Km100, Role};
 
 /// The budget categories of the application form, in its order.
 #[derive(
@@ -102,11 +102,17 @@ pub enum ParamValue {
     /// A count, a number of days or a percentage: `80`
     Number(u32),
     /// A daily rate and its reduced counterpart: `104 / 73`, `84–170 / 59–119`
-    Rate {
-        full: Amount,
-        reduced: Amount,
-    },
+    Rate { full: Amount, reduced: Amount },
+    /// A word of the rulebook's own (a policy's id such as `largest-lower-bound-not-above`):
+    /// the translation files say it in words.
     Text(SharedStr),
+    /// A distance mobiplan computed between two places (great circle on a 6371 km sphere),
+    /// not the official calculator's figure.
+    ComputedDistance {
+        km: Km100,
+        from: SharedStr,
+        to: SharedStr,
+    },
 }
 
 impl From<Money> for ParamValue {
@@ -128,6 +134,9 @@ impl fmt::Display for ParamValue {
             ParamValue::Number(n) => n.fmt(f),
             ParamValue::Rate { full, reduced } => write!(f, "{full} / {reduced}"),
             ParamValue::Text(t) => f.write_str(t),
+            ParamValue::ComputedDistance { km, from, to } => {
+                write!(f, "{km} km: {from} → {to} (haversine, 6371.0 km sphere)")
+            }
         }
     }
 }
@@ -234,6 +243,10 @@ pub struct Line {
     pub confidence: Confidence,
     /// Set when an input is missing and the amount leaves something out.
     pub incomplete: bool,
+    /// Set when the amount rests on a placeholder figure (a rulebook table that is an example,
+    /// not a published range): people see it as an example, never as the amount.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub placeholder: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Line>,
 }
@@ -272,6 +285,8 @@ pub struct Budget {
     pub rate_profile: Option<String>,
     /// Some line leaves out an amount because an input is missing.
     pub incomplete: bool,
+    /// Some line rests on a placeholder figure (see [`Line::placeholder`]).
+    pub placeholder: bool,
     /// The least certain confidence of any line.
     pub confidence: Confidence,
 }
@@ -307,11 +322,13 @@ impl Budget {
         let mut by_owner: Vec<OwnerTotal> = Vec::with_capacity(owners);
         let mut total = Amount::ZERO;
         let mut incomplete = false;
+        let mut placeholder = false;
         let mut confidence = Confidence::V;
         for l in &lines {
             per_category[l.category as usize] += l.amount;
             total += l.amount;
             incomplete |= l.incomplete;
+            placeholder |= l.placeholder;
             confidence = confidence.min(l.confidence);
             match by_owner.last_mut() {
                 Some(o) if o.owner == l.owner => o.amount += l.amount,
@@ -332,6 +349,7 @@ impl Budget {
         Budget {
             total,
             incomplete,
+            placeholder,
             confidence,
             rate_profile,
             by_category,
@@ -431,6 +449,7 @@ impl Builder<'_> {
             params,
             confidence,
             incomplete: false,
+            placeholder: false,
             children,
         });
     }
@@ -614,6 +633,7 @@ impl Builder<'_> {
                 params: LineParams::new(),
                 confidence: Confidence::V,
                 incomplete: true,
+                placeholder: false,
                 children: vec![],
             };
             line.confidence = tf.bands.confidence;
@@ -650,13 +670,11 @@ impl Builder<'_> {
             // calculator's, so it is provisional evidence, recorded with its points.
             travel_params.push(use_value(
                 SharedStr::from_static("distance.computed"),
-                ParamValue::Text(
-                    format!(
-                        "{} km: {from_place} → {to_place} (haversine, 6371.0 km sphere)",
-                        d.km
-                    )
-                    .into(),
-                ),
+                ParamValue::ComputedDistance {
+                    km: d.km,
+                    from: from_place.as_str().into(),
+                    to: to_place.as_str().into(),
+                },
                 &SharedStr::from_static("distance-ref"),
                 Confidence::P,
             ));
@@ -756,6 +774,7 @@ impl Builder<'_> {
                 params: LineParams::new(),
                 confidence: self.rb.countries.groups.confidence,
                 incomplete: true,
+                placeholder: false,
                 children: vec![],
             });
             return;
@@ -852,6 +871,7 @@ impl Builder<'_> {
                     params: LineParams::new(),
                     confidence: conf,
                     incomplete: false,
+                    placeholder: rate.placeholder,
                     children: vec![],
                 });
             }
@@ -885,6 +905,9 @@ impl Builder<'_> {
             params,
             children,
         );
+        if let Some(line) = self.lines.last_mut() {
+            line.placeholder = rate.placeholder;
+        }
     }
 
     fn rate_param(&mut self, group: &GroupTexts, staff: bool, rate: &DailyRate) -> ParamUse {

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::application::{self, Application, Part, Section};
-use crate::finding::{Arg, Finding, SharedStr, Subject};
+use crate::finding::{ActivityName, Arg, Finding, SharedStr, Subject};
 use crate::project::{AccompanyingWho, Activity, Organisation, Participants, Project};
 use crate::rulebook::Rulebook;
 use crate::rules::RuleId;
@@ -1011,7 +1011,7 @@ impl Checker<'_> {
                     RuleId::CCourseOnce,
                     act(i, &p.activities[i]),
                     "finding.C-COURSE-ONCE",
-                    vec![("course", course().into()), ("first", a.id.as_str().into())],
+                    vec![("course", course().into()), ("first", a.into())],
                     Confidence::V,
                     Self::field_of_activity(i, "course"),
                 );
@@ -1048,16 +1048,15 @@ impl Checker<'_> {
             // courses and training only once".
             let once = &self.rb.rules.c_person_once.values.max_courses_per_person;
             if course_acts().count() as u32 > once.value {
-                let ids: Vec<String> = course_acts()
-                    .map(|i| p.activities[i].id.to_string())
-                    .collect();
+                let ids: Vec<ActivityName> =
+                    course_acts().map(|i| (&p.activities[i]).into()).collect();
                 self.emit(
                     RuleId::CPersonOnce,
                     subject(),
                     "finding.C-PERSON-ONCE",
                     vec![
                         ("person", person.name.as_str().into()),
-                        ("activities", Arg::List(ids)),
+                        ("activities", Arg::Activities(ids)),
                         ("max", once.value.into()),
                     ],
                     once.confidence,
@@ -1100,8 +1099,8 @@ impl Checker<'_> {
                             "finding.A-PERSON-OVERLAP",
                             vec![
                                 ("person", person.name.as_str().into()),
-                                ("first", a.id.as_str().into()),
-                                ("second", b.id.as_str().into()),
+                                ("first", a.into()),
+                                ("second", b.into()),
                             ],
                             Confidence::V,
                             Some(format!("people[{pi}]")),
@@ -1223,7 +1222,7 @@ impl Checker<'_> {
                     RuleId::VNotForCourses,
                     subject.clone(),
                     "finding.V-NOT-FOR-COURSES",
-                    vec![("activity", prepared.id.as_str().into())],
+                    vec![("activity", prepared.into())],
                     Confidence::V,
                     f("prepares"),
                 );
@@ -1256,7 +1255,7 @@ impl Checker<'_> {
                     "finding.V-BEFORE-ACTIVITY",
                     vec![
                         ("visit_start", v.start.into()),
-                        ("activity", prepared.id.as_str().into()),
+                        ("activity", prepared.into()),
                         ("activity_start", prepared.start.into()),
                     ],
                     Confidence::V,

@@ -227,6 +227,35 @@ pub enum Arg {
     Country(Country),
     /// A list of plain words or ids.
     List(Vec<String>),
+    /// An activity of the project: people read its title (its kind when it has none); JSON
+    /// gets its id, which stays machine-readable.
+    Activity(ActivityName),
+    Activities(Vec<ActivityName>),
+}
+
+/// What a message needs to name an activity as people call it, without the language: the
+/// translation files name a kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityName {
+    pub id: SharedStr,
+    pub title: Option<String>,
+    pub kind: ActivityKind,
+}
+
+impl From<&crate::project::Activity> for ActivityName {
+    fn from(a: &crate::project::Activity) -> ActivityName {
+        ActivityName {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            kind: a.kind,
+        }
+    }
+}
+
+impl From<&crate::project::Activity> for Arg {
+    fn from(a: &crate::project::Activity) -> Arg {
+        Arg::Activity(a.into())
+    }
 }
 
 impl Serialize for Arg {
@@ -241,6 +270,8 @@ impl Serialize for Arg {
             Arg::Field(f) => s.serialize_str(f.as_str()),
             Arg::Country(c) => s.serialize_str(c.as_str()),
             Arg::List(l) => l.serialize(s),
+            Arg::Activity(a) => s.serialize_str(&a.id),
+            Arg::Activities(l) => s.collect_seq(l.iter().map(|a| &*a.id)),
         }
     }
 }

@@ -1552,6 +1552,9 @@ pub struct DailyRate {
     pub confidence: Confidence,
     /// Where it came from: the rulebook's range or an agency profile.
     pub from_profile: bool,
+    /// The rulebook's table is an example figure, not a published range (`binding = false`):
+    /// the amount is a stand-in until an agency's rate is entered.
+    pub placeholder: bool,
 }
 
 /// Typed access helpers used by the checker and the budget.
@@ -1608,6 +1611,7 @@ impl Rulebook {
                 reduced: Amount::exact(reduced),
                 confidence: p.profile.confidence,
                 from_profile: true,
+                placeholder: false,
             });
         }
         let table = if staff { &is.staff } else { &is.learners };
@@ -1627,6 +1631,7 @@ impl Rulebook {
             reduced,
             confidence: table.confidence.min(is.reduced_percent.confidence),
             from_profile: false,
+            placeholder: !table.value.binding,
         })
     }
 }

@@ -293,3 +293,42 @@ fn the_vet_recent_graduate_and_the_long_term_placement_are_what_the_example_says
         .unwrap();
     assert!(expert.host.is_none() && expert.from.is_some());
 }
+
+/// The learners' daily rates of 2026 are an example figure, not a published range: without an
+/// agency profile every learner's individual-support line says so (and the budget does), and
+/// no staff line does; with a profile none does.
+#[test]
+fn learner_support_without_a_profile_is_marked_a_placeholder() {
+    let rb = Rulebook::embedded(2026).unwrap();
+    assert!(
+        !rb.funding.individual_support.learners.value.binding,
+        "the 2026 learner table is the example one"
+    );
+    let mut learner_lines = 0;
+    for path in example_files() {
+        let p = Project::from_toml(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let ranges = budget(&p, &rb, None);
+        for l in ranges
+            .lines
+            .iter()
+            .filter(|l| l.category == Category::IndividualSupport)
+        {
+            let learners = l
+                .params
+                .iter()
+                .any(|u| u.path.contains("individual_support.learners"));
+            assert_eq!(l.placeholder, learners, "{}: {:?}", path.display(), l.key);
+            learner_lines += usize::from(learners);
+        }
+        assert_eq!(
+            ranges.placeholder,
+            ranges.lines.iter().any(|l| l.placeholder),
+            "{}",
+            path.display()
+        );
+        let with_profile = budget(&p, &rb, Some(&profile(&rb)));
+        assert!(!with_profile.placeholder, "{}", path.display());
+        assert!(with_profile.lines.iter().all(|l| !l.placeholder));
+    }
+    assert!(learner_lines > 0, "some example sends learners");
+}

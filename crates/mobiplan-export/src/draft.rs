@@ -8,7 +8,7 @@ use mobiplan_core::project::Activity;
 use mobiplan_i18n::Lang;
 
 use crate::Plan;
-use crate::text::{activity_name, dates, kind, r, t};
+use crate::text::{activity_name_and_kind, dates, r, t};
 
 /// One piece of the draft.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -269,11 +269,7 @@ fn objective(out: &mut Vec<Block>, plan: &Plan, i: usize, o: &Objective) {
 
 fn activity(out: &mut Vec<Block>, plan: &Plan, a: &Activity, objectives: &[Objective]) {
     let lang = plan.lang;
-    out.push(Block::Item(format!(
-        "{} — {}",
-        activity_name(a),
-        kind(lang, a.kind)
-    )));
+    out.push(Block::Item(activity_name_and_kind(lang, a)));
     out.push(Block::Fact(t(lang, "export.dates"), dates(a.start, a.end)));
     let mut who = a.participants.count().to_string();
     if a.accompanying_count() > 0 {

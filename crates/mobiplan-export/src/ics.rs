@@ -114,7 +114,7 @@ fn events(plan: &Plan) -> Vec<Event> {
         alarms: &[14],
     });
     for a in &p.activities {
-        let name = activity_name(a);
+        let name = activity_name(lang, a);
         let place = a
             .host
             .as_ref()
@@ -129,11 +129,16 @@ fn events(plan: &Plan) -> Vec<Event> {
             .unwrap_or_else(|| p.applicant.name.clone());
         out.push(Event {
             uid: format!("activity-{}", a.id),
-            summary: r(
-                lang,
-                "export.ics.activity",
-                &[("activity", name.clone()), ("kind", kind(lang, a.kind))],
-            ),
+            // An untitled activity is named by its kind: not twice.
+            summary: if a.title.is_some() {
+                r(
+                    lang,
+                    "export.ics.activity",
+                    &[("activity", name.clone()), ("kind", kind(lang, a.kind))],
+                )
+            } else {
+                name.clone()
+            },
             description: place,
             when: When::Days(a.start, a.end),
             alarms: &[30, 7],
@@ -164,7 +169,7 @@ fn events(plan: &Plan) -> Vec<Event> {
     for v in &p.visits {
         out.push(Event {
             uid: format!("visit-{}", v.id),
-            summary: r(lang, "export.ics.visit", &[("visit", v.id.clone())]),
+            summary: r(lang, "export.ics.visit", &[("visit", v.host.name.clone())]),
             description: format!("{}, {}", v.host.name, v.host.country.as_str()),
             when: When::Days(v.start, v.end),
             alarms: &[14],

@@ -19,7 +19,9 @@ use mobiplan_i18n::{finding_message, line_label};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use crate::text::{activity_name, amount, dates, kind, line_amount, mark, r, t};
+use crate::text::{
+    activity_name, activity_name_and_kind, amount, dates, kind, line_amount, mark, r, t, visit_name,
+};
 use crate::timeline::{self, MARKER_COLOUR, RowStyle, TRAVEL_COLOUR, Timeline};
 use crate::{ExportError, Plan};
 
@@ -230,6 +232,62 @@ impl Layout {
         });
     }
 
+    /// The columns' widths, widened where a word (the header's included) would not fit and
+    /// would be broken between letters ("accompanyin/g"), taking the room from columns that
+    /// have more than their own longest word needs. The table keeps its total width.
+    fn fitted_widths(
+        &self,
+        cols: &[Column],
+        header: &[String],
+        rows: &[Vec<String>],
+        size: f32,
+        pad: f32,
+    ) -> Vec<f32> {
+        let longest_word = |cell: &str, bold: bool| {
+            cell.split_whitespace()
+                .map(|w| self.width(w, size, bold))
+                .fold(0.0_f32, f32::max)
+        };
+        let need: Vec<f32> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let head = header.get(i).map_or(0.0, |h| longest_word(h, true));
+                let body = rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    // The last row may be a bold total.
+                    .map(|c| longest_word(c, true))
+                    .fold(0.0_f32, f32::max);
+                head.max(body) + pad
+            })
+            .collect();
+        let mut widths: Vec<f32> = cols.iter().map(|c| c.width).collect();
+        let deficit: f32 = widths
+            .iter()
+            .zip(&need)
+            .map(|(w, n)| (n - w).max(0.0))
+            .sum();
+        let spare: f32 = widths
+            .iter()
+            .zip(&need)
+            .map(|(w, n)| (w - n).max(0.0))
+            .sum();
+        if deficit <= 0.0 || spare <= 0.0 {
+            return widths;
+        }
+        // Where the spare room is short of what is needed, each needing column gets its share.
+        let given = deficit.min(spare);
+        for (w, n) in widths.iter_mut().zip(&need) {
+            if *n > *w {
+                *w += (*n - *w) / deficit * given;
+            } else {
+                *w -= (*w - *n) / spare * given;
+            }
+        }
+        widths
+    }
+
     /// A table; the header repeats on every page the table continues on. `bold_last` sets the
     /// last row (a total) in bold.
     fn table(
@@ -242,25 +300,26 @@ impl Layout {
     ) {
         let lh = size * 1.3;
         let pad = 4.0;
+        let widths = self.fitted_widths(cols, header, rows, size, pad);
         let cell_lines = |me: &Layout, row: &[String], bold: bool| -> Vec<Vec<String>> {
             row.iter()
-                .zip(cols)
-                .map(|(cell, c)| me.wrap(cell, size, bold, c.width - pad))
+                .zip(&widths)
+                .map(|(cell, w)| me.wrap(cell, size, bold, w - pad))
                 .collect()
         };
         let draw = |me: &mut Layout, lines: &[Vec<String>], bold: bool, colour: Colour| {
             let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 3.0;
             let mut x = MARGIN;
-            for (cell, c) in lines.iter().zip(cols) {
+            for ((cell, c), w) in lines.iter().zip(cols).zip(&widths) {
                 for (i, l) in cell.iter().enumerate() {
                     let y = me.y + size + i as f32 * lh;
                     let tx = match c.align {
                         Align::Left => x,
-                        Align::Right => x + c.width - pad - me.width(l, size, bold),
+                        Align::Right => x + w - pad - me.width(l, size, bold),
                     };
                     me.text_at(tx, y, size, bold, colour, l);
                 }
-                x += c.width;
+                x += w;
             }
             me.y += h;
         };
@@ -608,7 +667,7 @@ fn activities_table(l: &mut Layout, plan: &Plan, limit: usize, size: f32) {
         .take(limit)
         .map(|a| {
             vec![
-                activity_name(a),
+                activity_name(lang, a),
                 kind(lang, a.kind),
                 dates(a.start, a.end),
                 participants_cell(a),
@@ -689,6 +748,15 @@ fn category_table(l: &mut Layout, plan: &Plan, size: f32) {
             0.0,
         );
     }
+    if b.placeholder {
+        l.para_with(
+            &t(lang, "cli.placeholder-note"),
+            size - 1.0,
+            false,
+            AMBER,
+            0.0,
+        );
+    }
 }
 
 fn finding_lines(l: &mut Layout, plan: &Plan, open_only: bool, limit: usize, size: f32) {
@@ -714,18 +782,15 @@ fn finding_lines(l: &mut Layout, plan: &Plan, open_only: bool, limit: usize, siz
                 t(lang, &format!("severity.{}", f.severity.as_str())),
                 f.rule,
                 mark(f.confidence),
-                crate::text::subject(&f.subject, lang)
+                crate::text::subject(&f.subject, lang, plan.project)
             ),
             size,
             true,
             colour,
             0.0,
         );
-        let mut message = finding_message(f, lang);
-        if let Some(field) = &f.field {
-            message.push_str(&format!(" → {field}"));
-        }
-        l.para_with(&message, size, false, BLACK, 10.0);
+        // The subject names what to fix; the field's file path is no words for a reader.
+        l.para_with(&finding_message(f, lang), size, false, BLACK, 10.0);
     }
     if shown.len() > limit {
         l.para_with(
@@ -756,7 +821,7 @@ fn summary_layout(plan: &Plan, limit: usize, size: f32) -> Result<Layout, Export
             .project
             .visits
             .iter()
-            .map(|v| format!("{} ({})", v.id, dates(v.start, v.end)))
+            .map(|v| format!("{} ({})", v.host.name, dates(v.start, v.end)))
             .collect();
         l.gap(3.0);
         l.para(
@@ -833,10 +898,7 @@ fn people_text(plan: &Plan, a: &Activity) -> String {
 
 fn activity_details(l: &mut Layout, plan: &Plan, a: &Activity, size: f32) {
     let lang = plan.lang;
-    l.heading(
-        &format!("{} — {} ({})", a.id, activity_name(a), kind(lang, a.kind)),
-        size + 1.5,
-    );
+    l.heading(&activity_name_and_kind(lang, a), size + 1.5);
     let mut lines = vec![
         format!(
             "{}: {} ({}: {})",
@@ -917,13 +979,19 @@ fn explained_line(l: &mut Layout, plan: &Plan, line: &Line, size: f32, indent: f
         GREY,
         indent + 10.0,
     );
+    // A value by what it is and its source's title, as on the web; the rulebook path is for
+    // those who check the file and is not printed for readers.
     for p in &line.params {
+        let source = plan
+            .rulebook
+            .sources
+            .get(&*p.source)
+            .map_or_else(|| p.source.to_string(), |s| s.title.clone());
         l.para_with(
             &format!(
-                "{}: {} [{}; {}]{}",
-                p.path,
-                p.value,
-                p.source,
+                "{} [{}; {}]{}",
+                mobiplan_i18n::param_value(&p.value, lang),
+                source,
                 t(lang, &format!("confidence.{:?}", p.confidence)),
                 mark(p.confidence)
             ),
@@ -949,11 +1017,14 @@ fn budget_lines(l: &mut Layout, plan: &Plan, size: f32) {
                     .project
                     .activities
                     .get(*index)
-                    .map(|a| format!("{id} — {}", activity_name(a)))
+                    .map(|a| activity_name_and_kind(plan.lang, a))
                     .unwrap_or_else(|| id.to_string()),
-                LineOwner::Visit { id, .. } => {
-                    format!("{id} — {}", t(plan.lang, "kind.preparatory-visit"))
-                }
+                LineOwner::Visit { index, id } => plan
+                    .project
+                    .visits
+                    .get(*index)
+                    .map(|v| visit_name(plan.lang, v))
+                    .unwrap_or_else(|| id.to_string()),
             };
             l.heading(&name, size + 1.0);
         }
@@ -977,7 +1048,7 @@ fn checklist_section(l: &mut Layout, plan: &Plan, size: f32) {
     for a in courses {
         let Some(course) = &a.course else { continue };
         l.room(150.0);
-        let name = activity_name(a);
+        let name = activity_name(lang, a);
         if name == course.title {
             l.heading(&course.title, size + 2.0);
         } else {
@@ -1085,12 +1156,11 @@ pub fn full_plan(plan: &Plan) -> Result<Vec<u8>, ExportError> {
                 .project
                 .activities
                 .get(v.prepares)
-                .map(|a| a.id.to_string())
+                .map(|a| activity_name(lang, a))
                 .unwrap_or_default();
             l.para(
                 &format!(
-                    "{} — {}, {}: {} ({}; {}: {})",
-                    v.id,
+                    "{}, {}: {} ({}; {}: {})",
                     v.host.name,
                     v.host.country.as_str(),
                     dates(v.start, v.end),
@@ -1179,5 +1249,42 @@ mod tests {
             assert!(l.width(line, 10.0, false) <= 120.0, "{line}");
         }
         assert_eq!(lines.join(" "), text);
+    }
+
+    #[test]
+    fn a_column_is_widened_to_its_longest_word_from_the_others_spare_room() {
+        let l = Layout::new().unwrap();
+        let col = |width| Column {
+            width,
+            align: Align::Left,
+        };
+        let cols = [col(200.0), col(30.0)];
+        let header = vec![
+            "Activity".to_owned(),
+            "Participants (+ accompanying)".to_owned(),
+        ];
+        let rows = vec![vec![
+            "Job shadowing in Tartu".to_owned(),
+            "4 + 1".to_owned(),
+        ]];
+        let widths = l.fitted_widths(&cols, &header, &rows, 9.0, 4.0);
+        assert!(
+            (widths.iter().sum::<f32>() - 230.0).abs() < 0.01,
+            "{widths:?}"
+        );
+        let needed = l.width("accompanying)", 9.0, true) + 4.0;
+        assert!(widths[1] >= needed - 0.01, "{widths:?} < {needed}");
+        for line in l.wrap(&header[1], 9.0, true, widths[1] - 4.0) {
+            assert!(
+                header[1].split_whitespace().any(|w| line.contains(w)),
+                "{line}"
+            );
+            assert!(!line.ends_with("accompanyin"), "{line}");
+        }
+        // Columns that fit keep their widths.
+        assert_eq!(
+            l.fitted_widths(&[col(200.0), col(200.0)], &header, &rows, 9.0, 4.0),
+            vec![200.0, 200.0]
+        );
     }
 }

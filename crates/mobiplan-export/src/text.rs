@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use mobiplan_core::budget::Line;
 use mobiplan_core::finding::Subject;
 use mobiplan_core::money::{Amount, Money};
-use mobiplan_core::project::Activity;
+use mobiplan_core::project::{Activity, PreparatoryVisit, Project};
 use mobiplan_core::{ActivityKind, Confidence};
 use mobiplan_i18n::{Lang, render, text};
 
@@ -38,13 +38,15 @@ pub fn mark(c: Confidence) -> &'static str {
     if c.is_provisional() { "*" } else { "" }
 }
 
-/// An amount for people: `?` when an input is missing, a range as `min – max`.
+/// An amount for people: `?` when an input is missing, a range as `min – max`, `≈` before an
+/// example figure (a placeholder rate).
 pub fn line_amount(line: &Line, lang: Lang) -> String {
     if line.incomplete {
         "?".to_owned()
     } else {
         format!(
-            "{}{}",
+            "{}{}{}",
+            if line.placeholder { "≈ " } else { "" },
             mobiplan_i18n::amount(line.amount, lang),
             mark(line.confidence)
         )
@@ -55,16 +57,46 @@ pub fn amount(a: Amount, lang: Lang) -> String {
     mobiplan_i18n::amount(a, lang)
 }
 
-/// The activity's title, or its id when it has none.
-pub fn activity_name(a: &Activity) -> String {
-    a.title.clone().unwrap_or_else(|| a.id.to_string())
+/// The activity as people call it: its title, or its kind when it has none. Its id is the
+/// file's internal name and is never printed for people.
+pub fn activity_name(lang: Lang, a: &Activity) -> String {
+    a.title.clone().unwrap_or_else(|| kind(lang, a.kind))
 }
 
-pub fn subject(s: &Subject, lang: Lang) -> String {
+/// The title with the kind after it (`Title — Job shadowing`), or the kind alone when the
+/// activity has no title, so that the kind is not printed twice.
+pub fn activity_name_and_kind(lang: Lang, a: &Activity) -> String {
+    match &a.title {
+        Some(title) => format!("{title} — {}", kind(lang, a.kind)),
+        None => kind(lang, a.kind),
+    }
+}
+
+/// A preparatory visit as people call it: by the organisation it goes to.
+pub fn visit_name(lang: Lang, v: &PreparatoryVisit) -> String {
+    r(lang, "export.visit-name", &[("host", v.host.name.clone())])
+}
+
+/// What a finding is about, by the names people gave (an id only if the plan lacks it).
+pub fn subject(s: &Subject, lang: Lang, project: &Project) -> String {
     match s {
         Subject::Project => t(lang, "cli.project"),
-        Subject::Activity { id, .. } | Subject::Visit { id, .. } => id.clone(),
-        Subject::Person { id } => format!("@{id}"),
+        Subject::Activity { index, id } => project
+            .activities
+            .get(*index)
+            .map(|a| activity_name(lang, a))
+            .unwrap_or_else(|| id.clone()),
+        Subject::Visit { index, id } => project
+            .visits
+            .get(*index)
+            .map(|v| visit_name(lang, v))
+            .unwrap_or_else(|| id.clone()),
+        Subject::Person { id } => project
+            .people
+            .iter()
+            .find(|p| p.id == *id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.clone()),
     }
 }
 

@@ -108,7 +108,7 @@ pub fn timeline(plan: &Plan) -> Timeline {
     for a in &p.activities {
         let (first, last) = a.span_with_travel();
         rows.push(Row {
-            label: activity_name(a),
+            label: activity_name(lang, a),
             detail: format!(
                 "{}: {}",
                 kind(lang, a.kind),
@@ -122,7 +122,7 @@ pub fn timeline(plan: &Plan) -> Timeline {
     }
     for v in &p.visits {
         rows.push(Row {
-            label: v.id.clone(),
+            label: v.host.name.clone(),
             detail: format!(
                 "{}: {}",
                 t(lang, "kind.preparatory-visit"),

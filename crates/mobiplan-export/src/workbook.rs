@@ -135,6 +135,9 @@ fn notes(plan: &Plan) -> Vec<String> {
     if b.incomplete {
         out.push(t(lang, "cli.incomplete-note"));
     }
+    if b.placeholder {
+        out.push(t(lang, "cli.placeholder-note"));
+    }
     out
 }
 
@@ -248,6 +251,10 @@ fn category_sheet(
         let mut label = line_label(line, lang);
         if line.incomplete {
             label = format!("{label} ({})", t(lang, "export.incomplete"));
+        }
+        // The cell holds the figure as a number; the label says it is an example.
+        if line.placeholder {
+            label = format!("{label} (≈ {})", t(lang, "cli.placeholder-mark"));
         }
         ws.write_string_with_format(row, 1, &label, &s.wrap)?;
         ws.write_string(row, 2, line.formula.to_string())?;

@@ -523,10 +523,32 @@ fn the_full_plan_explains_every_line_and_lists_every_finding_and_course() {
             assert!(text.contains(f.rule.as_str()), "{case}: {}", f.rule);
         }
         for a in &ex.project.activities {
-            assert!(text.contains(a.id.as_str()), "{case}: {}", a.id);
+            // Activities are named by their titles; the file's ids (slugs) are not for readers.
+            let name = a
+                .title
+                .clone()
+                .unwrap_or_else(|| t(lang, &format!("kind.{}", a.kind.id())));
+            assert!(text.contains(&normalise(&name)), "{case}: {name}");
+            assert!(
+                !text.contains(a.id.as_str()) || !a.id.contains('-'),
+                "{case}: the id {} is printed",
+                a.id
+            );
             if let Some(c) = &a.course {
                 assert!(text.contains(&normalise(&c.provider)), "{case}");
             }
+        }
+        for v in &ex.project.visits {
+            assert!(text.contains(&normalise(&v.host.name)), "{case}");
+            assert!(
+                !text.contains(v.id.as_str()),
+                "{case}: the id {} is printed",
+                v.id
+            );
+        }
+        // A word of the activities table's header is never broken between letters.
+        for word in t(lang, "export.participants-accompanying").split_whitespace() {
+            assert!(text.contains(word), "{case}: {word} is broken\n{text}");
         }
         let total = normalise(&amount(ev.budget.total, lang));
         assert!(text.contains(&total), "{case}: total {total}");

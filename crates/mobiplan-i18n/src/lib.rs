@@ -13,10 +13,10 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use mobiplan_core::agenda::{Event, Overdue};
-use mobiplan_core::budget::Line;
-use mobiplan_core::finding::{Arg, Finding};
+use mobiplan_core::budget::{Line, ParamValue};
+use mobiplan_core::finding::{ActivityName, Arg, Finding};
 use mobiplan_core::money::{Amount, Money};
-use mobiplan_core::types::Km100;
+use mobiplan_core::types::{Country, Km100};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -334,12 +334,61 @@ fn arg_text(name: &str, arg: &Arg, lang: Lang) -> String {
         Arg::Km(k) => km(*k, lang),
         Arg::Kind(k) => text(lang, &format!("kind.{}", k.id())).into_owned(),
         Arg::Field(f) => text(lang, &format!("field.{}", f.as_str())).into_owned(),
-        Arg::Country(c) => c.as_str().to_owned(),
+        Arg::Country(c) => country_name(*c, lang),
         Arg::List(l) => l
             .iter()
             .map(|v| translate(v))
             .collect::<Vec<_>>()
             .join(", "),
+        Arg::Activity(a) => activity_name(a, lang),
+        Arg::Activities(l) => l
+            .iter()
+            .map(|a| activity_name(a, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// A value a budget line used, for people: a rulebook word in words, a computed distance
+/// with its places (the rulebook's own spelling stays in the technical details).
+pub fn param_value(v: &ParamValue, lang: Lang) -> String {
+    match v {
+        ParamValue::Text(word) => {
+            let key = format!("param-value.{word}");
+            if has(&key) {
+                text(lang, &key).into_owned()
+            } else {
+                word.to_string()
+            }
+        }
+        ParamValue::ComputedDistance { km: k, from, to } => render(
+            lang,
+            "param-value.computed-distance",
+            &[
+                ("km", km(*k, lang)),
+                ("from", from.to_string()),
+                ("to", to.to_string()),
+            ],
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// An activity as people call it: its title, or its kind when it has none.
+pub fn activity_name(a: &ActivityName, lang: Lang) -> String {
+    match &a.title {
+        Some(t) => t.clone(),
+        None => text(lang, &format!("kind.{}", a.kind.id())).into_owned(),
+    }
+}
+
+/// A country by its name in the language, its code where the translation has none.
+pub fn country_name(c: Country, lang: Lang) -> String {
+    let key = format!("country-name.{}", c.as_str());
+    if has(&key) {
+        text(lang, &key).into_owned()
+    } else {
+        c.as_str().to_owned()
     }
 }
 

@@ -617,6 +617,7 @@ async fn agency_rates_make_the_budget_exact() {
             ("name".into(), "Agency 2026".into()),
             ("call_year".into(), "2026".into()),
             ("source".into(), "published table".into()),
+            ("confidence".into(), "S".into()),
         ];
         for (who, rates) in [("staff", [117, 104, 93]), ("learners", [64, 56, 48])] {
             for (g, r) in rates.iter().enumerate() {
@@ -639,6 +640,23 @@ async fn agency_rates_make_the_budget_exact() {
         let eval = app.evaluation(&id).await;
         assert_eq!(eval["budget"]["total"]["min"], "3246.00");
         assert_eq!(eval["budget"]["total"]["max"], "3246.00");
+        // Typed rates are what the person said (the agency's table), never "verified".
+        let typed: Vec<&serde_json::Value> = eval["budget"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|l| l["params"].as_array().unwrap())
+            .filter(|p| p["path"].as_str().unwrap().starts_with("profile:"))
+            .collect();
+        assert!(!typed.is_empty());
+        assert!(typed.iter().all(|p| p["confidence"] == "S"), "{typed:?}");
+
+        // Without saying how sure the rates are, the profile is not saved.
+        let mut unsure = form.clone();
+        unsure.retain(|(k, _)| k != "confidence");
+        let res = app.post_form("/rates", &unsure).await;
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("href=\"#confidence\""));
 
         // A staff rate outside the Commission's range is refused, naming the field.
         let mut bad = form.clone();

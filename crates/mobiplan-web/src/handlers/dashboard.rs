@@ -14,22 +14,6 @@ use crate::i18n::{ReqLang, t};
 use crate::state::AppState;
 use crate::views::dashboard::{DashboardRow, dashboard_page};
 
-/// What the dashboard calls each activity and visit: as the project's pages do.
-fn names(
-    lang: crate::i18n::Lang,
-    doc: &mobiplan_core::project::file::ProjectFile,
-) -> std::collections::HashMap<String, String> {
-    let activities = doc
-        .activities
-        .iter()
-        .map(|a| (a.id.clone(), crate::views::pages::activity_title(lang, a)));
-    let visits = doc
-        .preparatory_visits
-        .iter()
-        .map(|v| (v.id.clone(), v.host.name.clone()));
-    activities.chain(visits).collect()
-}
-
 pub async fn dashboard(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
     let actor = match crate::access::actor() {
         Ok(a) => a,
@@ -80,7 +64,7 @@ pub async fn dashboard(State(state): State<AppState>, ReqLang(lang): ReqLang) ->
             statuses: report.map(|r| r.statuses.clone()),
             evidence: report.map(|r| r.evidence_progress()),
             tracking_error,
-            names: names(lang, &stored.document),
+            names: crate::views::pages::names_by_id(lang, &stored.document),
         });
     }
     for rows in groups.values_mut() {

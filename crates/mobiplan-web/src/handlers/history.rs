@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
-use mobiplan_core::merge;
+use mobiplan_core::ActivityKind;
+use mobiplan_core::merge::{self, Seg};
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_store::{HistoryEntry, StoreError};
 use serde::Serialize;
@@ -19,8 +20,10 @@ use crate::i18n::{Lang, ReqLang, t, tr};
 use crate::state::AppState;
 use crate::views::accounts::csrf_field;
 use crate::views::layout::back;
+use crate::views::pages::kind_and_title;
 
-/// One part of a project that a version changed.
+/// One part of a project that a version changed. Activities and visits carry what people call
+/// them (title and kind, host) as they were in that version, so the history reads without ids.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "part", rename_all = "kebab-case")]
 pub enum Change {
@@ -29,61 +32,43 @@ pub enum Change {
     People,
     ActivityAdded {
         id: String,
+        title: Option<String>,
+        kind: ActivityKind,
     },
     ActivityRemoved {
         id: String,
+        title: Option<String>,
+        kind: ActivityKind,
     },
     ActivityChanged {
         id: String,
+        title: Option<String>,
+        kind: ActivityKind,
     },
     VisitAdded {
         id: String,
+        host: String,
     },
     VisitRemoved {
         id: String,
+        host: String,
     },
     VisitChanged {
         id: String,
+        host: String,
     },
+    /// The application's words (background, objectives, follow-up, summary).
+    Application,
+    /// What happened after the grant (the `[implementation]` records).
+    Implementation,
     RateProfile,
     /// Saved without a change of content (e.g. a restore of the same content).
     Nothing,
 }
 
-fn by_id<T: Serialize>(items: &[T]) -> Vec<(String, serde_json::Value)> {
-    items
-        .iter()
-        .filter_map(|i| {
-            let v = serde_json::to_value(i).ok()?;
-            let id = v.get("id")?.as_str()?.to_owned();
-            Some((id, v))
-        })
-        .collect()
-}
-
-fn list_changes(
-    before: &[(String, serde_json::Value)],
-    after: &[(String, serde_json::Value)],
-    added: fn(String) -> Change,
-    removed: fn(String) -> Change,
-    changed: fn(String) -> Change,
-    out: &mut Vec<Change>,
-) {
-    for (id, v) in after {
-        match before.iter().find(|(b, _)| b == id) {
-            None => out.push(added(id.clone())),
-            Some((_, old)) if old != v => out.push(changed(id.clone())),
-            Some(_) => {}
-        }
-    }
-    for (id, _) in before {
-        if !after.iter().any(|(a, _)| a == id) {
-            out.push(removed(id.clone()));
-        }
-    }
-}
-
-/// What changed from `before` (the previous version; `None` for the first) to `after`.
+/// What changed from `before` (the previous version; `None` for the first) to `after`: the
+/// parts that the field-level diff (`merge::diff`, the one merges use) touches, each once, in
+/// the project's order.
 pub fn changes(
     before: Option<(&ProjectFile, Option<&str>)>,
     after: (&ProjectFile, Option<&str>),
@@ -93,57 +78,156 @@ pub fn changes(
     };
     let (a, a_profile) = after;
     let mut out = Vec::new();
-    if json(&b.project) != json(&a.project) || json(&b.applicant) != json(&a.applicant) {
-        out.push(Change::Details);
+    for change in merge::diff(&json(b), &json(a)) {
+        for part in part_of(&change, b, a) {
+            if !out.contains(&part) {
+                out.push(part);
+            }
+        }
     }
-    if json(&b.people) != json(&a.people) {
-        out.push(Change::People);
-    }
-    list_changes(
-        &by_id(&b.activities),
-        &by_id(&a.activities),
-        |id| Change::ActivityAdded { id },
-        |id| Change::ActivityRemoved { id },
-        |id| Change::ActivityChanged { id },
-        &mut out,
-    );
-    list_changes(
-        &by_id(&b.preparatory_visits),
-        &by_id(&a.preparatory_visits),
-        |id| Change::VisitAdded { id },
-        |id| Change::VisitRemoved { id },
-        |id| Change::VisitChanged { id },
-        &mut out,
-    );
     if b_profile != a_profile {
         out.push(Change::RateProfile);
     }
+    // The diff walks JSON objects by key; people read the parts in the project's order.
+    out.sort_by_key(Change::rank);
     if out.is_empty() {
         out.push(Change::Nothing);
     }
     out
 }
 
-/// A part of a document as JSON, to compare it.
+impl Change {
+    /// Where the part comes in a project: details, people, activities, visits, the
+    /// application, the implementation, the rates.
+    fn rank(&self) -> u8 {
+        match self {
+            Change::Created | Change::Details => 0,
+            Change::People => 1,
+            Change::ActivityAdded { .. }
+            | Change::ActivityRemoved { .. }
+            | Change::ActivityChanged { .. } => 2,
+            Change::VisitAdded { .. }
+            | Change::VisitRemoved { .. }
+            | Change::VisitChanged { .. } => 3,
+            Change::Application => 4,
+            Change::Implementation => 5,
+            Change::RateProfile => 6,
+            Change::Nothing => 7,
+        }
+    }
+}
+
+/// The part of the project a field-level change lies in.
+fn part_of(change: &merge::Change, b: &ProjectFile, a: &ProjectFile) -> Vec<Change> {
+    let segs = change.path.0.as_slice();
+    let Some(Seg::Key(top)) = segs.first() else {
+        return vec![Change::Details];
+    };
+    match (top.as_str(), segs.get(1)) {
+        ("people", _) => vec![Change::People],
+        ("application", _) => vec![Change::Application],
+        ("implementation", _) => vec![Change::Implementation],
+        ("activities", Some(Seg::Item { id, .. })) => vec![activity_change(id, b, a)],
+        // A list the diff cannot key (ids used twice): every activity that differs.
+        ("activities", _) => all_ids(&b.activities, &a.activities, |x| &x.id)
+            .map(|id| activity_change(id, b, a))
+            .collect(),
+        ("preparatory_visits", Some(Seg::Item { id, .. })) => vec![visit_change(id, b, a)],
+        ("preparatory_visits", _) => {
+            all_ids(&b.preparatory_visits, &a.preparatory_visits, |x| &x.id)
+                .map(|id| visit_change(id, b, a))
+                .collect()
+        }
+        _ => vec![Change::Details],
+    }
+}
+
+/// The ids of either list whose elements differ (or are on one side only).
+fn all_ids<'a, T: PartialEq>(
+    b: &'a [T],
+    a: &'a [T],
+    id: impl Fn(&T) -> &String + Copy + 'a,
+) -> impl Iterator<Item = &'a String> + 'a {
+    a.iter()
+        .filter(move |x| !b.contains(x))
+        .chain(b.iter().filter(move |x| !a.contains(x)))
+        .map(id)
+}
+
+fn activity_change(id: &str, b: &ProjectFile, a: &ProjectFile) -> Change {
+    let find = |d: &ProjectFile| d.activities.iter().find(|x| x.id == id).cloned();
+    match (find(b), find(a)) {
+        (None, Some(x)) => Change::ActivityAdded {
+            id: x.id,
+            title: x.title,
+            kind: x.kind,
+        },
+        (Some(x), None) => Change::ActivityRemoved {
+            id: x.id,
+            title: x.title,
+            kind: x.kind,
+        },
+        (Some(_), Some(x)) => Change::ActivityChanged {
+            id: x.id,
+            title: x.title,
+            kind: x.kind,
+        },
+        (None, None) => Change::Details,
+    }
+}
+
+fn visit_change(id: &str, b: &ProjectFile, a: &ProjectFile) -> Change {
+    let find = |d: &ProjectFile| {
+        d.preparatory_visits
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| (x.id.clone(), x.host.name.clone()))
+    };
+    match (find(b), find(a)) {
+        (None, Some((id, host))) => Change::VisitAdded { id, host },
+        (Some((id, host)), None) => Change::VisitRemoved { id, host },
+        (Some(_), Some((id, host))) => Change::VisitChanged { id, host },
+        (None, None) => Change::Details,
+    }
+}
+
+/// A document as JSON, to compare it field by field.
 fn json<T: Serialize>(part: &T) -> serde_json::Value {
     serde_json::to_value(part).unwrap_or(serde_json::Value::Null)
 }
 
 pub fn change_text(lang: Lang, c: &Change) -> String {
+    let activity = |key: &str, title: &Option<String>, kind: &ActivityKind| {
+        tr(
+            lang,
+            key,
+            &[("name", kind_and_title(lang, *kind, title.as_deref()))],
+        )
+    };
     match c {
         Change::Created => t(lang, "web.hist.created"),
         Change::Details => t(lang, "web.hist.details"),
         Change::People => t(lang, "web.hist.people"),
-        Change::ActivityAdded { id } => tr(lang, "web.hist.activity-added", &[("id", id.clone())]),
-        Change::ActivityRemoved { id } => {
-            tr(lang, "web.hist.activity-removed", &[("id", id.clone())])
+        Change::ActivityAdded { title, kind, .. } => {
+            activity("web.hist.activity-added", title, kind)
         }
-        Change::ActivityChanged { id } => {
-            tr(lang, "web.hist.activity-changed", &[("id", id.clone())])
+        Change::ActivityRemoved { title, kind, .. } => {
+            activity("web.hist.activity-removed", title, kind)
         }
-        Change::VisitAdded { id } => tr(lang, "web.hist.visit-added", &[("id", id.clone())]),
-        Change::VisitRemoved { id } => tr(lang, "web.hist.visit-removed", &[("id", id.clone())]),
-        Change::VisitChanged { id } => tr(lang, "web.hist.visit-changed", &[("id", id.clone())]),
+        Change::ActivityChanged { title, kind, .. } => {
+            activity("web.hist.activity-changed", title, kind)
+        }
+        Change::VisitAdded { host, .. } => {
+            tr(lang, "web.hist.visit-added", &[("host", host.clone())])
+        }
+        Change::VisitRemoved { host, .. } => {
+            tr(lang, "web.hist.visit-removed", &[("host", host.clone())])
+        }
+        Change::VisitChanged { host, .. } => {
+            tr(lang, "web.hist.visit-changed", &[("host", host.clone())])
+        }
+        Change::Application => t(lang, "web.hist.application"),
+        Change::Implementation => t(lang, "web.hist.implementation"),
         Change::RateProfile => t(lang, "web.hist.rate-profile"),
         Change::Nothing => t(lang, "web.hist.nothing"),
     }
@@ -303,7 +387,7 @@ pub async fn version_page(
                 Some(rows) => (crate::views::merge::change_table(lang, rows)),
                 None => p { (t(lang, "web.hist.created")) },
             }
-            details {
+            details.tech {
                 summary { (t(lang, "web.hist.document")) }
                 pre.document { (text) }
             }
@@ -378,17 +462,61 @@ mod tests {
 
         let mut c = a.clone();
         let removed = c.activities.remove(0);
+        let named =
+            |x: &mobiplan_core::project::file::Activity| (x.id.clone(), x.title.clone(), x.kind);
+        let (id, title, kind) = named(&removed);
         assert_eq!(
             changes(Some((&a, None)), (&c, None)),
             vec![Change::ActivityRemoved {
-                id: removed.id.clone()
+                id: id.clone(),
+                title: title.clone(),
+                kind
             }]
         );
         assert_eq!(
             changes(Some((&c, None)), (&a, None)),
-            vec![Change::ActivityAdded {
-                id: removed.id.clone()
-            }]
+            vec![Change::ActivityAdded { id, title, kind }]
+        );
+
+        // One field of an activity, one of a visit, the application and the implementation:
+        // each part once, named as people call it.
+        let mut d = a.clone();
+        d.activities[1].end.0 = d.activities[1].end.0.succ_opt().unwrap();
+        let visit = &mut d.preparatory_visits[0];
+        visit.end.0 = visit.end.0.succ_opt().unwrap();
+        d.application
+            .as_mut()
+            .unwrap()
+            .background
+            .as_mut()
+            .unwrap()
+            .push_str(" More.");
+        let (id, title, kind) = named(&a.activities[1]);
+        let v = &a.preparatory_visits[0];
+        assert_eq!(
+            changes(Some((&a, None)), (&d, None)),
+            vec![
+                Change::ActivityChanged { id, title, kind },
+                Change::VisitChanged {
+                    id: v.id.clone(),
+                    host: v.host.name.clone()
+                },
+                Change::Application,
+            ]
+        );
+        let text: Vec<String> = changes(Some((&a, None)), (&d, None))
+            .iter()
+            .map(|c| change_text(Lang::Lv, c))
+            .collect();
+        assert!(
+            text[0].contains(a.activities[1].title.as_deref().unwrap()),
+            "{text:?}"
+        );
+        assert!(text[1].contains(&v.host.name), "{text:?}");
+        assert!(
+            text.iter()
+                .all(|t| !t.contains(&a.activities[1].id) && !t.contains(&v.id)),
+            "{text:?}"
         );
         assert_eq!(
             changes(Some((&a, None)), (&a, Some("p1"))),

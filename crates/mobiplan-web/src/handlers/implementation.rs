@@ -43,6 +43,14 @@ async fn render_implementation(
     let now = state.clock.now().fixed_offset();
     let tracking = crate::eval::evaluate_tracking(&stored.document, profile.as_ref(), now);
     let eval = evaluate_stored(state, stored).await;
+    let report = match &tracking {
+        Some(Ok(tr)) => Some(&tr.tracked.report),
+        _ => None,
+    };
+    let today = state.clock.now().date_naive();
+    let overdue = crate::eval::rulebook(stored.document.project.call_year)
+        .map(|rb| mobiplan_core::agenda::agenda(&stored.document, &rb, report, today).overdue)
+        .unwrap_or_default();
     html(
         status,
         lang,
@@ -57,6 +65,7 @@ async fn render_implementation(
             planned: eval.budget.as_ref(),
             errors,
             notice,
+            overdue: &overdue,
         }),
     )
 }
@@ -241,6 +250,7 @@ pub async fn awarded_save(
             planned: planned.as_ref(),
             errors: &[],
             notice: None,
+            overdue: &[],
         }),
         &action,
     );
@@ -275,6 +285,7 @@ pub async fn awarded_save(
                 planned: planned.as_ref(),
                 errors: &[],
                 notice: None,
+                overdue: &[],
             });
             super::conflict_page(
                 lang,

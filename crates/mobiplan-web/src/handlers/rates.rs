@@ -67,6 +67,22 @@ fn profile_form(
         .collect();
     let is = &rb.funding.individual_support;
     let money = |m: Option<mobiplan_core::Money>| m.map(|m| m.to_string()).unwrap_or_default();
+    // "Verified" is offered only to a profile whose file already says so: typed rates are
+    // never verified by mobiplan, and saving the form does not lower what a file claims.
+    let offered: &[&str] = if confidence_of(profile) == "V" {
+        &["V", "S", "P"]
+    } else {
+        &["S", "P"]
+    };
+    let confidences: Vec<(String, String)> = offered
+        .iter()
+        .map(|c| {
+            (
+                c.to_string(),
+                t(lang, &format!("web.profile-confidence.{c}")),
+            )
+        })
+        .collect();
     html! {
         (back("/rates", t(lang, "web.rates")))
         h1 { (profile.map(|p| p.profile.name.clone()).unwrap_or_else(|| t(lang, "web.new-profile"))) }
@@ -79,6 +95,8 @@ fn profile_form(
             (text_input("name", t(lang, "web.label.profile_name"), profile.map(|p| p.profile.name.clone()).unwrap_or_default(), &e))
             (select("call_year", t(lang, "web.label.call_year"), &years, &profile.map(|p| p.profile.call_year).unwrap_or(rb.call_year()).to_string(), &e))
             (input(Input { name: "source", label: t(lang, "web.label.profile_source"), value: profile.map(|p| p.profile.source.clone()).unwrap_or_default(), kind: "text", hint: Some(t(lang, "web.hint.profile_source")), attrs: "" }, &e))
+            (select("confidence", t(lang, "web.label.profile_confidence"), &confidences, confidence_of(profile), &e))
+            p.hint { (t(lang, "web.hint.profile_confidence")) }
             @for (who, table) in [("staff", &is.staff.value), ("learners", &is.learners.value)] {
                 fieldset {
                     legend { (t(lang, &format!("web.rates-{who}"))) }
@@ -101,6 +119,15 @@ fn profile_form(
             }
             div.actions { button type="submit" { (t(lang, "web.save")) } }
         }
+    }
+}
+
+/// What the form shows as chosen: a new profile starts "not confirmed".
+fn confidence_of(profile: Option<&RateProfile>) -> &'static str {
+    match profile.map(|p| p.profile.confidence) {
+        None | Some(Confidence::P) => "P",
+        Some(Confidence::S) => "S",
+        Some(Confidence::V) => "V",
     }
 }
 
@@ -158,6 +185,16 @@ fn read_profile(form: &FormData, rb: &Rulebook) -> (RateProfile, Vec<FieldError>
     let learners = rates("learners");
     let name = r.text("name");
     let source = r.text("source");
+    // Typed rates are what the person says they are, never "verified" by mobiplan.
+    let confidence = match r.opt_text("confidence").as_deref() {
+        Some("V") => Confidence::V,
+        Some("S") => Confidence::S,
+        Some("P") => Confidence::P,
+        _ => {
+            r.fail("confidence", "web.error.choice");
+            Confidence::P
+        }
+    };
     let call_year = r
         .number("call_year")
         .unwrap_or(u32::from(rb.call_year()))
@@ -168,7 +205,7 @@ fn read_profile(form: &FormData, rb: &Rulebook) -> (RateProfile, Vec<FieldError>
                 name,
                 call_year,
                 source,
-                confidence: Confidence::V,
+                confidence,
                 note: None,
             },
             ProfileRates { staff, learners },

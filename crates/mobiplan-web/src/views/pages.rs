@@ -311,7 +311,25 @@ fn kind_name(lang: Lang, k: ActivityKind) -> String {
 
 /// "Course: Digital tools" — an activity as lists name it.
 pub fn activity_title(lang: Lang, a: &mobiplan_core::project::file::Activity) -> String {
-    kind_and_title(lang, a.kind, Some(a.title.as_deref().unwrap_or(&a.id)))
+    kind_and_title(lang, a.kind, a.title.as_deref())
+}
+
+/// What each activity and visit is called, by id: for texts that the core writes with ids
+/// (the agenda, the implementation report), as the project's pages call them.
+pub fn names_by_id(
+    lang: Lang,
+    doc: &mobiplan_core::project::file::ProjectFile,
+) -> std::collections::HashMap<String, String> {
+    let activities = doc
+        .activities
+        .iter()
+        .map(|a| (a.id.clone(), activity_title(lang, a)));
+    // The messages say "preparatory visit" themselves; the visit is named by its host.
+    let visits = doc
+        .preparatory_visits
+        .iter()
+        .map(|v| (v.id.clone(), v.host.name.clone()));
+    activities.chain(visits).collect()
 }
 
 /// An activity named by its kind and title ("Course: Digital tools"), or its kind alone.

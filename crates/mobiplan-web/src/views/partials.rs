@@ -457,7 +457,7 @@ fn line_row(lang: Lang, rb: Option<&mobiplan_core::Rulebook>, line: &Line, depth
                         ul {
                             @for p in &line.params {
                                 li {
-                                    (p.value) " — " (source(&p.source)) "; "
+                                    (mobiplan_i18n::param_value(&p.value, lang)) " — " (source(&p.source)) "; "
                                     (t(lang, &format!("confidence.{:?}", p.confidence)))
                                     // Where the value lives in the rulebook, for those who check it.
                                     details.tech {
@@ -470,7 +470,15 @@ fn line_row(lang: Lang, rb: Option<&mobiplan_core::Rulebook>, line: &Line, depth
                     }
                 }
             }
-            td.num { @if line.incomplete { "?" } @else { (amount(line.amount, lang)) } }
+            td.num {
+                @if line.incomplete { "?" }
+                @else {
+                    @if line.placeholder {
+                        abbr.placeholder title=(t(lang, "cli.placeholder-mark")) { "≈" } " "
+                    }
+                    (amount(line.amount, lang))
+                }
+            }
         }
         @for c in &line.children { (line_row(lang, rb, c, depth + 1)) }
     }
@@ -530,6 +538,7 @@ pub fn budget_panel(
                     None => p.hint { (t(lang, "web.range-note")) },
                 }
                 @if budget.incomplete { p.warning { (t(lang, "cli.incomplete-note")) } }
+                @if budget.placeholder { p.warning { (t(lang, "cli.placeholder-note")) } }
             }
             @for (owner, name) in &owners {
                 div.table-scroll { table.lines {

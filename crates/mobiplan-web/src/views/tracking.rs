@@ -6,6 +6,7 @@
 //! travel, evidence received.
 
 use maud::{Markup, html};
+use mobiplan_core::agenda::Overdue;
 use mobiplan_core::budget::{Budget, Category};
 use mobiplan_core::finding::Finding;
 use mobiplan_core::project::InputError;
@@ -13,7 +14,7 @@ use mobiplan_core::project::file::{Activity, Participants, PreparatoryVisit, Pro
 use mobiplan_core::tracking::file::{ActivityRecord, Implementation, VisitRecord};
 use mobiplan_core::tracking::{Document, EvidenceRow, Status};
 use mobiplan_core::types::{Date, Role};
-use mobiplan_i18n::{amount, finding_message, money};
+use mobiplan_i18n::{agenda_overdue, amount, finding_message, money};
 
 use crate::access::{Need, may};
 use crate::eval::Tracking;
@@ -57,6 +58,9 @@ pub struct ImplementationView<'a> {
     /// Errors of the awarded form, with the typed values kept.
     pub errors: &'a [FieldError],
     pub notice: Option<String>,
+    /// What is overdue today (the dashboard's list for this project), shown with the findings
+    /// so that the two pages never disagree.
+    pub overdue: &'a [Overdue],
 }
 
 pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
@@ -134,7 +138,7 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
                     }
                 }
             }
-            Some(Ok(tr_)) => (report(lang, tr_)),
+            Some(Ok(tr_)) => (report(lang, tr_, doc, v.overdue)),
         }
     }
 }
@@ -206,8 +210,10 @@ fn awarded_form(v: &ImplementationView<'_>, imp: &Implementation) -> Markup {
     }
 }
 
-fn report(lang: Lang, tracking: &Tracking) -> Markup {
+fn report(lang: Lang, tracking: &Tracking, doc: &ProjectFile, overdue: &[Overdue]) -> Markup {
     let r = &tracking.tracked.report;
+    let names = crate::views::pages::names_by_id(lang, doc);
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let s = &r.statuses;
     let currency = &tracking.rulebook.meta.currency;
     let dash = t(lang, "tracking.not-awarded");
@@ -257,17 +263,23 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
             } }
         }
         @for (id, status) in &r.omitted_reported.activities {
-            p.hint { (tr(lang, "tracking.omitted", &[("activity", id.clone()), ("status", status_word(lang, *status))])) }
+            p.hint { (tr(lang, "tracking.omitted", &[("activity", name(id)), ("status", status_word(lang, *status))])) }
         }
         @for (id, status) in &r.omitted_reported.visits {
-            p.hint { (tr(lang, "tracking.omitted-visit", &[("visit", id.clone()), ("status", status_word(lang, *status))])) }
+            p.hint { (tr(lang, "tracking.omitted-visit", &[("visit", name(id)), ("status", status_word(lang, *status))])) }
         }
         section.findings aria-labelledby="tracking-findings" {
             h2 #tracking-findings { (t(lang, "tracking.findings")) }
-            @if findings.is_empty() {
+            @if findings.is_empty() && overdue.is_empty() {
                 p.ok { (t(lang, "cli.no-findings")) }
             } @else {
                 ul.finding-list {
+                    @for o in overdue {
+                        li.sev-warning {
+                            span.tag { (t(lang, "dashboard.overdue")) }
+                            p { (agenda_overdue(o, lang, &name)) }
+                        }
+                    }
                     @for f in &findings {
                         li class={"sev-" (f.severity.as_str())} {
                             span.tag { (t(lang, &format!("severity.{}", f.severity.as_str()))) }
@@ -288,7 +300,7 @@ fn report(lang: Lang, tracking: &Tracking) -> Markup {
                 @for e in &r.evidence {
                     li {
                         (tr(lang, "tracking.evidence-activity", &[
-                            ("activity", e.activity.clone()),
+                            ("activity", name(&e.activity)),
                             ("status", status_word(lang, e.status)),
                             ("participants", e.participants.to_string()),
                             ("received", e.received().to_string()),
