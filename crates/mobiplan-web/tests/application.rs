@@ -279,3 +279,36 @@ async fn a_plan_without_words_is_told_what_to_write_and_assessed() {
         );
     }
 }
+
+/// An objective's page is answered like every form: a rule broken at one of its fields (a
+/// description over the form's limit) comes back at that field in the autosave's answer, and
+/// the findings refreshed are this objective's, as the page shows them.
+#[tokio::test]
+async fn an_objective_autosave_says_its_errors_at_their_fields() {
+    for backend in backends() {
+        let app = spawn_app(backend).await;
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let page = format!("/projects/{id}/application/objectives/europe");
+        let mut form = page_form(&app, &page, &page).await;
+        set(&mut form, "description", &"x".repeat(3001));
+        let res = app.post_form_json(&page, &form).await;
+        assert_eq!(res.status(), 200);
+        let answer: serde_json::Value = res.json().await.unwrap();
+        let at_field: Vec<&serde_json::Value> = answer["field_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["field"] == "description")
+            .collect();
+        assert_eq!(at_field.len(), 1, "{answer}");
+        let shown = app.get_text(&page).await;
+        assert!(
+            shown.contains(r#"id="description-error""#),
+            "the page agrees"
+        );
+        let findings = answer["findings_html"].as_str().unwrap();
+        assert!(findings.contains("N-TEXT-LIMIT"), "{findings}");
+        // Another objective's findings are on its own page, not here.
+        assert!(!findings.contains("outdoor"), "{findings}");
+    }
+}

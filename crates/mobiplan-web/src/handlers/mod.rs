@@ -605,6 +605,9 @@ pub enum Live {
     Activity(String),
     /// The visit editor's column: that visit's findings.
     Visit(String),
+    /// An objective's page: the findings about that objective, found by its id at answer
+    /// time (a merge may have moved it in the list).
+    Objective(String),
 }
 
 /// The JSON answer to an autosave: the new version, the refreshed findings (`findings_html`)
@@ -650,14 +653,23 @@ pub fn autosave_ok(
                 .map(|i| format!("preparatory_visits[{i}]")),
             Some(crate::views::pages::visit_live(lang, id, doc, vid, eval)),
         ),
+        Live::Objective(oid) => (
+            doc.application
+                .as_ref()
+                .and_then(|a| a.objectives.iter().position(|o| o.id == *oid))
+                .map(|i| format!("application.objectives[{i}]")),
+            None,
+        ),
     };
     let findings = findings_panel(lang, id, eval, only.as_deref()).into_string();
-    // The checker's errors about fields of this form, to show at them as the page does.
+    // The checker's errors about fields of this form, to show at them as the page does (with
+    // the same prefixes as the page's `Errors::with_findings`).
     let prefixes: Vec<String> = match live {
         Live::Findings(None) => vec!["project.".into(), "applicant.".into()],
-        Live::Findings(Some(p)) if p == "application" => vec!["application.".into()],
-        Live::Activity(_) => only.iter().map(|p| format!("{p}.")).collect(),
-        _ => vec![],
+        Live::Visit(_) => vec![],
+        Live::Findings(Some(_)) | Live::Activity(_) | Live::Objective(_) => {
+            only.iter().map(|p| format!("{p}.")).collect()
+        }
     };
     let field_errors: Vec<serde_json::Value> = prefixes
         .iter()

@@ -398,7 +398,9 @@ pub fn objective_page(v: ObjectiveView<'_>) -> Markup {
             }
         }
         @if let Some(ev) = v.eval {
-            (findings_panel(lang, v.project_id, ev, Some("application.objectives")))
+            // This objective's findings, as the autosave answer refreshes them.
+            @let only = index.map_or_else(|| "application.objectives".to_owned(), |i| format!("application.objectives[{i}]"));
+            (findings_panel(lang, v.project_id, ev, Some(&only)))
         }
     }
 }
