@@ -639,11 +639,25 @@ async fn guarded(state: AppState, mut req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if flash.is_some() && shown_page {
-        let clear = auth::set_cookie(crate::handlers::Flash::COOKIE, "", Some(0), false);
-        if let Ok(v) = HeaderValue::from_str(&clear) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    // The notice of a redirect for the next page (see `handlers::see_other_with`), with the
+    // same `Secure` as the session's cookies; a page that showed one clears it.
+    let notice = match res.extensions().get::<crate::handlers::Flash>() {
+        Some(next) => Some(auth::set_cookie(
+            crate::handlers::Flash::COOKIE,
+            next.id(),
+            Some(60),
+            secure,
+        )),
+        None if flash.is_some() && shown_page => Some(auth::set_cookie(
+            crate::handlers::Flash::COOKIE,
+            "",
+            Some(0),
+            secure,
+        )),
+        None => None,
+    };
+    if let Some(Ok(v)) = notice.map(|c| HeaderValue::from_str(&c)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     if let Some(user) = user {
         res.extensions_mut()

@@ -407,6 +407,50 @@ async fn cookies_are_http_only_same_site_and_secure_behind_tls() {
     );
 }
 
+/// The notice a no-JS save leaves for the next page ("Saved.") is a cookie like the others:
+/// `Secure` behind TLS, and cleared (also `Secure`) once a page has shown it.
+#[tokio::test]
+async fn the_notice_after_a_save_is_a_secure_cookie_behind_tls() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (id, _) = app.import_example("sch-riga-school.toml").await;
+    let details = format!("/projects/{id}/details");
+    let form = support::html::page_form(&app, &details, &details).await;
+    let notice = |res: &reqwest::Response| -> String {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("mobiplan_flash="))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let res = app
+        .client
+        .post(app.url(&details))
+        .header("x-forwarded-proto", "https")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let set = notice(&res);
+    assert!(set.contains("HttpOnly") && set.contains("Secure"), "{set}");
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let res = app
+        .client
+        .get(app.url(&to))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let cleared = notice(&res);
+    assert!(
+        cleared.contains("Max-Age=0") && cleared.contains("Secure"),
+        "{cleared}"
+    );
+    assert!(res.text().await.unwrap().contains("Saved."));
+}
+
 #[tokio::test]
 async fn failed_logins_are_throttled_per_address() {
     let app = spawn_app(Backend::Sqlite).await;

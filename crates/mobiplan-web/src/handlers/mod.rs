@@ -159,10 +159,8 @@ impl Flash {
 /// A redirect after a done action, with the notice the next page shows.
 pub fn see_other_with(to: &str, flash: Flash) -> Response {
     let mut res = see_other(to);
-    let cookie = crate::auth::set_cookie(Flash::COOKIE, flash.id(), Some(60), false);
-    if let Ok(v) = header::HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    // The request middleware sets the cookie: it knows whether cookies must be `Secure`.
+    res.extensions_mut().insert(flash);
     res
 }
 
