@@ -739,23 +739,13 @@ fn category_table(l: &mut Layout, plan: &Plan, size: f32) {
             0.0,
         );
     }
-    if b.incomplete {
-        l.para_with(
-            &t(lang, "cli.incomplete-note"),
-            size - 1.0,
-            false,
-            AMBER,
-            0.0,
-        );
-    }
-    if b.placeholder {
-        l.para_with(
-            &t(lang, "cli.placeholder-note"),
-            size - 1.0,
-            false,
-            AMBER,
-            0.0,
-        );
+    for (shown, note) in [
+        (b.incomplete, "cli.incomplete-note"),
+        (b.placeholder, "cli.placeholder-note"),
+    ] {
+        if shown {
+            l.para_with(&t(lang, note), size - 1.0, false, AMBER, 0.0);
+        }
     }
 }
 

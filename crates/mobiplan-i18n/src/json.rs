@@ -42,6 +42,7 @@ pub fn budget(b: &Budget, lang: Lang) -> Value {
         "rate_profile": b.rate_profile,
         "exact": b.total.is_exact(),
         "incomplete": b.incomplete,
+        "placeholder": b.placeholder,
         "confidence": b.confidence,
         "total": b.total,
         "by_category": b.by_category.iter().map(|c| json!({

@@ -984,3 +984,26 @@ async fn findings_name_activities_by_title_not_id() {
     })
     .await;
 }
+
+/// Without agency rates, the learners' daily rates of 2026 are an example figure, not a
+/// Commission range: their lines say so (≈, with what it means) and the budget has a note;
+/// with the agency's rates chosen, neither shows.
+#[tokio::test]
+async fn placeholder_learner_rates_are_shown_as_examples_not_amounts() {
+    each_backend(|app| async move {
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        let page = app.get_text(&format!("/projects/{id}/budget")).await;
+        let note = mobiplan_i18n::text(mobiplan_i18n::Lang::En, "cli.placeholder-note");
+        assert!(page.contains(note.as_ref()), "the note");
+        let mark = mobiplan_i18n::text(mobiplan_i18n::Lang::En, "cli.placeholder-mark");
+        assert!(
+            page.contains(&format!(
+                r#"<abbr class="placeholder" title="{mark}">≈</abbr>"#
+            )),
+            "the mark on the learners' lines"
+        );
+        let eval = app.evaluation(&id).await;
+        assert_eq!(eval["budget"]["placeholder"], true);
+    })
+    .await;
+}
