@@ -372,8 +372,16 @@ impl Serialize for Coordinates {
 
 impl<'de> Deserialize<'de> for Coordinates {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Coordinates, D::Error> {
-        let pair = <[f64; 2]>::deserialize(d)?;
-        Coordinates::new(pair[0], pair[1]).map_err(de::Error::custom)
+        // Read as a list, not `[f64; 2]`: toml fills a two-element array from a longer list
+        // and drops the rest without a word.
+        let pair = Vec::<f64>::deserialize(d)?;
+        let [lat, lon] = pair[..] else {
+            return Err(de::Error::invalid_length(
+                pair.len(),
+                &"an array of length 2",
+            ));
+        };
+        Coordinates::new(lat, lon).map_err(de::Error::custom)
     }
 }
 
@@ -435,6 +443,20 @@ impl Serialize for Km100 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_with_a_third_number_are_refused_not_cut_short() {
+        #[derive(Debug, Deserialize)]
+        struct Place {
+            at: Coordinates,
+        }
+        let p = toml::from_str::<Place>("at = [56.9496, 24.1052]").unwrap();
+        assert_eq!((p.at.lat, p.at.lon), (56.9496, 24.1052));
+        let e = toml::from_str::<Place>("at = [56.9496, 24.1052, 3.0]").unwrap_err();
+        assert!(e.message().contains("an array of length 2"), "{e}");
+        assert!(toml::from_str::<Place>("at = [56.9496]").is_err());
+        assert!(serde_json::from_str::<Coordinates>("[56.9496, 24.1052, 3.0]").is_err());
+    }
 
     #[test]
     fn kind_ids_round_trip() {
