@@ -398,6 +398,17 @@ impl JsonSchema for Coordinates {
     }
 }
 
+/// Why a number of km is not a distance ([`Km100::from_km`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KmError {
+    #[error("not a distance in km")]
+    NotADistance,
+    #[error("longer than half the earth's circumference")]
+    TooLong,
+    #[error("more than two decimals")]
+    Decimals,
+}
+
 /// A one-way distance in hundredths of a kilometre, the precision the Commission's
 /// calculator shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -406,18 +417,16 @@ pub struct Km100(pub u64);
 impl Km100 {
     /// Parses a TOML/JSON number of km; more than two decimals are refused rather than
     /// silently rounded.
-    pub fn from_km(km: f64) -> Result<Km100, String> {
+    pub fn from_km(km: f64) -> Result<Km100, KmError> {
         if !km.is_finite() || km < 0.0 {
-            return Err(format!("{km} is not a distance in km"));
+            return Err(KmError::NotADistance);
         }
         if km > 25_000.0 {
-            return Err(format!(
-                "{km} km is longer than half the earth's circumference"
-            ));
+            return Err(KmError::TooLong);
         }
         let hundredths = (km * 100.0).round();
         if ((km * 100.0) - hundredths).abs() > 1e-6 {
-            return Err(format!("{km} km has more than two decimals"));
+            return Err(KmError::Decimals);
         }
         Ok(Km100(hundredths as u64))
     }
