@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use mobiplan_core::input::InputError;
 use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::project::{parse_json, parse_toml};
 use mobiplan_core::{InputErrors, Project, RateProfile, Rulebook};
-use mobiplan_i18n::{Lang, render};
+use mobiplan_i18n::{Lang, input_error_message, render, text};
 
 pub struct Loaded {
     pub file: String,
@@ -39,7 +40,42 @@ fn describe(path: &Path, errors: &InputErrors, lang: Lang) -> String {
     );
     for e in &errors.errors {
         out.push_str("\n  ");
-        out.push_str(&e.to_string());
+        out.push_str(&describe_one(e, lang));
+    }
+    out
+}
+
+/// One problem on one line: where in the file (the field as the file names it, since the
+/// reader edits that file, and the line) and what, in `lang`. The parser's own words are
+/// added only where the sentence cannot say what it found: a syntax error, or a refusal
+/// mobiplan does not recognise.
+fn describe_one(e: &InputError, lang: Lang) -> String {
+    let message = input_error_message(e, lang);
+    let at = match (e.field.is_empty(), e.line) {
+        (false, Some(l)) => render(
+            lang,
+            "cli.input-field-line",
+            &[("field", e.field.clone()), ("line", l.to_string())],
+        ),
+        (false, None) => e.field.clone(),
+        (true, Some(l)) => render(lang, "cli.input-line", &[("line", l.to_string())]),
+        (true, None) => String::new(),
+    };
+    let mut out = if at.is_empty() {
+        message
+    } else {
+        format!("{at}: {message}")
+    };
+    let unrecognised = matches!(
+        e.key,
+        "input.syntax-toml" | "input.syntax-json" | "input.unreadable"
+    );
+    if let Some(detail) = e.detail.as_deref().filter(|_| unrecognised) {
+        out.push_str(&format!(
+            " ({}: {})",
+            text(lang, "cli.technical-details"),
+            detail.replace('\n', " ")
+        ));
     }
     out
 }

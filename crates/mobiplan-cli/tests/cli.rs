@@ -200,8 +200,10 @@ fn a_malformed_file_exits_2_naming_the_field_and_the_line() {
     let out = mobiplan(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("activities[0].travel.distance_km"), "{err}");
-    assert!(err.contains("line 20"), "{err}");
+    assert!(
+        err.contains("activities[0].travel.distance_km (line 20): Write a number here"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -217,8 +219,64 @@ fn a_structural_problem_exits_2_naming_every_field() {
     let out = mobiplan(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("activities[0].end"), "{err}");
-    assert!(err.contains("activities[0].participants.names[0]"), "{err}");
+    assert!(
+        err.contains(
+            "activities[0].end: The end date 2026-10-01 is before the start date 2026-10-05."
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "activities[0].participants.names[0]: No person of the project has the identifier “nobody”."
+        ),
+        "{err}"
+    );
+}
+
+/// `--lang lv` says every problem of a file in Latvian: a structural one, a value the field
+/// does not take (with the values it takes), and a syntax error with its line.
+#[test]
+fn a_broken_file_is_described_in_latvian_with_lang_lv() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = worked_example(dir.path(), |t| {
+        t.replace("end = 2026-10-09", "end = 2026-10-01")
+    });
+    let out = mobiplan(&["check", file.to_str().unwrap(), "--lang", "lv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Nevar nolasīt"), "{err}");
+    assert!(
+        err.contains(
+            "activities[0].end: Beigu datums 2026-10-01 ir pirms sākuma datuma 2026-10-05."
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("is before"), "{err}");
+
+    let file = worked_example(dir.path(), |t| {
+        t.replace("field = \"SCH\"", "field = \"SCX\"")
+    });
+    let out = mobiplan(&["check", file.to_str().unwrap(), "--lang", "lv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("project.field (4. rindiņa): “SCX” nav neviena no šī lauka pieļaujamajām vērtībām: “SCH” (skolu izglītība), “VET”"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("unknown variant"),
+        "the parser's English stays out: {err}"
+    );
+
+    let file = worked_example(dir.path(), |t| t.replace("round = 1", "round = = 1"));
+    let out = mobiplan(&["check", file.to_str().unwrap(), "--lang", "lv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("6. rindiņa: Šeit fails nav derīgs TOML"),
+        "{err}"
+    );
+    assert!(err.contains("(tehniskā informācija: "), "{err}");
 }
 
 #[test]

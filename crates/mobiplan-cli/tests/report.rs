@@ -153,7 +153,9 @@ fn an_overlay_naming_an_unknown_activity_is_bad_input_with_exit_status_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("implementation.activities.nothing") && stderr.contains("no activity"),
+        stderr.contains(
+            "implementation.activities.nothing: No activity has the identifier “nothing”."
+        ),
         "{stderr}"
     );
 }

@@ -214,7 +214,7 @@ pub enum Subject {
 }
 
 /// A message argument, typed so that each language can format it its own way.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     Int(i64),
     /// Plain text or an identifier; shared so that repeated texts cost no allocation.
@@ -235,7 +235,7 @@ pub enum Arg {
 
 /// What a message needs to name an activity as people call it, without the language: the
 /// translation files name a kind.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActivityName {
     pub id: SharedStr,
     pub title: Option<String>,
@@ -279,6 +279,16 @@ impl Serialize for Arg {
 impl From<u32> for Arg {
     fn from(v: u32) -> Arg {
         Arg::Int(v.into())
+    }
+}
+impl From<u16> for Arg {
+    fn from(v: u16) -> Arg {
+        Arg::Int(v.into())
+    }
+}
+impl From<Vec<String>> for Arg {
+    fn from(v: Vec<String>) -> Arg {
+        Arg::List(v)
     }
 }
 impl From<i64> for Arg {

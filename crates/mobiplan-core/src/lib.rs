@@ -13,6 +13,7 @@ pub mod check;
 pub mod compare;
 pub mod editions;
 pub mod finding;
+pub mod input;
 pub mod merge;
 pub mod money;
 pub mod project;

@@ -9,8 +9,9 @@ use chrono::{Months, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::input;
 use crate::money::Money;
-use crate::types::{ActivityKind, Coordinates, Country, Date, Field, Km100, Moment, Role};
+use crate::types::{ActivityKind, Coordinates, Country, Date, Field, Km100, KmError, Moment, Role};
 
 /// The current version of the project file format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -529,44 +530,7 @@ impl RealCostKind {
 
 pub use file::{Course, Means, Organisation, QualityArea, RealCost, Venue};
 
-/// A problem with the input file: where, and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InputError {
-    /// The field, e.g. `activities[2].travel.distance_km` (empty for syntax errors).
-    pub field: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.field.is_empty(), self.line) {
-            (false, Some(l)) => write!(f, "{} (line {l}): {}", self.field, self.message),
-            (false, None) => write!(f, "{}: {}", self.field, self.message),
-            (true, Some(l)) => write!(f, "line {l}: {}", self.message),
-            (true, None) => f.write_str(&self.message),
-        }
-    }
-}
-
-/// All problems found in one file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{}", .errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
-pub struct InputErrors {
-    pub errors: Vec<InputError>,
-}
-
-fn err(field: impl Into<String>, message: impl Into<String>) -> InputError {
-    InputError {
-        field: field.into(),
-        line: None,
-        column: None,
-        message: message.into(),
-    }
-}
+pub use crate::input::{InputError, InputErrors};
 
 // ---------------------------------------------------------------------------------------------
 // Domain types
@@ -850,18 +814,13 @@ pub fn parse_toml(text: &str) -> Result<file::ProjectFile, InputErrors> {
             }
             None => (None, None),
         };
-        InputErrors {
-            errors: vec![InputError {
-                field,
-                line,
-                column,
-                message: match inner.message().trim() {
-                    // Some syntax errors carry no text; say what kind of problem it is.
-                    "" => "the file is not valid TOML here".to_owned(),
-                    m => m.to_owned(),
-                },
-            }],
-        }
+        // toml's error does not say whether the text or a value was refused; a text that
+        // reads as a TOML table has no syntax error.
+        let syntax = text
+            .parse::<toml::Table>()
+            .is_err()
+            .then_some(crate::input::Syntax::Toml);
+        crate::input::from_parser(field, line, column, inner.message(), syntax).into()
     })
 }
 
@@ -877,19 +836,22 @@ pub fn parse_json(text: &str) -> Result<file::ProjectFile, InputErrors> {
         Err(e) => (path_string(e.path()), e.into_inner()),
     };
     let text = inner.to_string();
-    // serde_json appends " at line L column C"; keep the message clean and the position apart.
+    // serde_json appends " at line L column C"; the position is kept apart.
     let message = text
         .rsplit_once(" at line ")
-        .map(|(m, _)| m.to_owned())
-        .unwrap_or(text);
-    Err(InputErrors {
-        errors: vec![InputError {
-            field,
-            line: (inner.line() > 0).then_some(inner.line()),
-            column: (inner.column() > 0).then_some(inner.column()),
-            message,
-        }],
-    })
+        .map_or(text.as_str(), |(m, _)| m);
+    let syntax = match inner.classify() {
+        serde_json::error::Category::Data => None,
+        _ => Some(crate::input::Syntax::Json),
+    };
+    Err(crate::input::from_parser(
+        field,
+        (inner.line() > 0).then_some(inner.line()),
+        (inner.column() > 0).then_some(inner.column()),
+        message,
+        syntax,
+    )
+    .into())
 }
 
 fn path_string(p: &serde_path_to_error::Path) -> String {
@@ -928,47 +890,38 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(err(field, message));
+    fn push(&mut self, e: InputError) {
+        self.errors.push(e);
     }
 
     fn build(mut self, f: file::ProjectFile) -> Result<Project, InputErrors> {
         if f.format != FORMAT_VERSION {
-            self.push(
-                "format",
-                format!(
-                    "format {} is not known; this mobiplan reads format {FORMAT_VERSION}",
-                    f.format
-                ),
-            );
+            self.push(input::format_unknown("format", f.format, FORMAT_VERSION));
         }
         let p = &f.project;
         self.text("project.title", &p.title, true);
         if !(1..=120).contains(&p.duration_months) {
-            self.push(
+            self.push(input::duration_months(
                 "project.duration_months",
-                format!("{} is not a duration in months (1–120)", p.duration_months),
-            );
+                p.duration_months,
+                1_u32,
+                120_u32,
+            ));
         }
         if p.round == 0 {
-            self.push("project.round", "rounds are numbered from 1");
+            self.push(input::round_zero("project.round"));
         }
         if !(2014..=2100).contains(&p.call_year) {
-            self.push(
-                "project.call_year",
-                format!("{} is not a call year", p.call_year),
-            );
+            self.push(input::call_year("project.call_year", p.call_year));
         }
         self.text("applicant.name", &f.applicant.name, true);
         for (i, g) in f.applicant.earlier_grants.iter().enumerate() {
             if g.call_year > p.call_year {
-                self.push(
+                self.push(input::grant_after_call_year(
                     format!("applicant.earlier_grants[{i}].call_year"),
-                    format!(
-                        "{} is after the project's call year {}",
-                        g.call_year, p.call_year
-                    ),
-                );
+                    g.call_year,
+                    p.call_year,
+                ));
             }
         }
 
@@ -980,10 +933,7 @@ impl Builder {
             self.ident(&format!("{path}.id"), &person.id);
             self.text(&format!("{path}.name"), &person.name, true);
             if person_ids.insert(person.id.clone(), i).is_some() {
-                self.push(
-                    format!("{path}.id"),
-                    format!("\"{}\" is used twice", person.id),
-                );
+                self.push(input::used_twice(format!("{path}.id"), person.id.as_str()));
             }
             people.push(Person {
                 id: person.id.clone(),
@@ -1010,7 +960,7 @@ impl Builder {
             let path = format!("activities[{i}]");
             self.ident(&format!("{path}.id"), &a.id);
             if activity_ids.insert(a.id.clone(), i).is_some() {
-                self.push(format!("{path}.id"), format!("\"{}\" is used twice", a.id));
+                self.push(input::used_twice(format!("{path}.id"), a.id.as_str()));
             }
             if let Some(act) = self.activity(&path, a, &person_ids, &objective_ids) {
                 activities.push(act);
@@ -1024,16 +974,16 @@ impl Builder {
             let path = format!("preparatory_visits[{i}]");
             self.ident(&format!("{path}.id"), &v.id);
             if !visit_ids.insert(v.id.clone()) {
-                self.push(format!("{path}.id"), format!("\"{}\" is used twice", v.id));
+                self.push(input::used_twice(format!("{path}.id"), v.id.as_str()));
             }
             self.dates(&path, v.start, v.end);
             self.organisation(&format!("{path}.host"), &v.host);
             let prepares = activity_ids.get(&v.prepares).copied();
             if prepares.is_none() {
-                self.push(
+                self.push(input::unknown_activity(
                     format!("{path}.prepares"),
-                    format!("no activity has the id \"{}\"", v.prepares),
-                );
+                    v.prepares.as_str(),
+                ));
             }
             let persons = self.participants(&format!("{path}.persons"), &v.persons, &person_ids);
             if let (Some(prepares), Some(persons)) = (prepares, persons) {
@@ -1087,7 +1037,7 @@ impl Builder {
     fn narrative(&mut self, path: &str, value: &Option<String>) -> Option<String> {
         let v = value.as_ref()?;
         if v.len() > MAX_NARRATIVE {
-            self.push(path, format!("is longer than {MAX_NARRATIVE} characters"));
+            self.push(input::too_long(path, MAX_NARRATIVE));
         }
         (!v.trim().is_empty()).then(|| v.clone())
     }
@@ -1100,10 +1050,7 @@ impl Builder {
                 Some(l.to_ascii_lowercase())
             }
             Some(l) => {
-                self.push(
-                    "application.language",
-                    format!("\"{l}\" is not a language code: use two letters, e.g. lv or en"),
-                );
+                self.push(input::not_a_language("application.language", l));
                 None
             }
         };
@@ -1113,14 +1060,14 @@ impl Builder {
             let path = format!("application.objectives[{i}]");
             self.ident(&format!("{path}.id"), &o.id);
             if !ids.insert(o.id.as_str()) {
-                self.push(format!("{path}.id"), format!("\"{}\" is used twice", o.id));
+                self.push(input::used_twice(format!("{path}.id"), o.id.as_str()));
             }
             let mut seen = HashSet::new();
             for (j, fo) in o.field_objectives.iter().enumerate() {
                 let fp = format!("{path}.field_objectives[{j}]");
                 self.ident(&fp, fo);
                 if !seen.insert(fo.as_str()) {
-                    self.push(fp, format!("\"{fo}\" is listed twice"));
+                    self.push(input::listed_twice(fp, fo.as_str()));
                 }
             }
             objectives.push(app::Objective {
@@ -1165,9 +1112,9 @@ impl Builder {
 
     fn text(&mut self, path: &str, value: &str, required: bool) {
         if required && value.trim().is_empty() {
-            self.push(path, "must not be empty");
+            self.push(input::required(path));
         } else if value.len() > MAX_TEXT {
-            self.push(path, format!("is longer than {MAX_TEXT} characters"));
+            self.push(input::too_long(path, MAX_TEXT));
         }
     }
 
@@ -1178,21 +1125,19 @@ impl Builder {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !ok {
-            self.push(
-                path,
-                format!("\"{id}\" is not an id: use 1–64 letters, digits, '-' or '_'"),
-            );
+            self.push(input::not_an_id(path, id));
         }
     }
 
     fn dates(&mut self, path: &str, start: Date, end: Date) {
         if end < start {
-            self.push(
+            self.push(input::end_before_start(
                 format!("{path}.end"),
-                format!("{end} is before the start {start}"),
-            );
+                end.0,
+                start.0,
+            ));
         } else if (end.0 - start.0).num_days() >= i64::from(MAX_DAYS) {
-            self.push(format!("{path}.end"), "the activity cannot last ten years");
+            self.push(input::too_many_days(format!("{path}.end"), MAX_DAYS));
         }
     }
 
@@ -1202,10 +1147,7 @@ impl Builder {
 
     fn count(&mut self, path: &str, n: u32, min: u32) -> bool {
         if n < min || n > MAX_COUNT {
-            self.push(
-                path,
-                format!("{n} is not a number of persons ({min}–{MAX_COUNT})"),
-            );
+            self.push(input::not_a_count(path, n, min, MAX_COUNT));
             false
         } else {
             true
@@ -1220,7 +1162,7 @@ impl Builder {
     ) -> Option<Participants> {
         match (&p.count, &p.names) {
             (Some(_), Some(_)) | (None, None) => {
-                self.push(path, "give either count or names");
+                self.push(input::count_or_names(path));
                 None
             }
             (Some(count), None) => {
@@ -1229,10 +1171,11 @@ impl Builder {
                 let mut ok = self.count(&format!("{path}.count"), *count, 1);
                 for (name, n) in [("fewer_opportunities", fo), ("minors", minors)] {
                     if n > *count {
-                        self.push(
+                        self.push(input::more_than_participants(
                             format!("{path}.{name}"),
-                            format!("{n} is more than the {count} participants"),
-                        );
+                            n,
+                            *count,
+                        ));
                         ok = false;
                     }
                 }
@@ -1244,13 +1187,10 @@ impl Builder {
             }
             (None, Some(names)) => {
                 if p.fewer_opportunities.is_some() || p.minors.is_some() {
-                    self.push(
-                        path,
-                        "with names, fewer opportunities and minors are set on each person in people",
-                    );
+                    self.push(input::names_with_counts(path));
                 }
                 if names.is_empty() {
-                    self.push(format!("{path}.names"), "must name at least one person");
+                    self.push(input::names_empty(format!("{path}.names")));
                     return None;
                 }
                 let mut idx = Vec::with_capacity(names.len());
@@ -1259,17 +1199,17 @@ impl Builder {
                     match ids.get(n) {
                         Some(i) => {
                             if !seen.insert(*i) {
-                                self.push(
+                                self.push(input::listed_twice(
                                     format!("{path}.names[{j}]"),
-                                    format!("\"{n}\" is listed twice"),
-                                );
+                                    n.as_str(),
+                                ));
                             }
                             idx.push(*i)
                         }
-                        None => self.push(
+                        None => self.push(input::unknown_person(
                             format!("{path}.names[{j}]"),
-                            format!("no person in people has the id \"{n}\""),
-                        ),
+                            n.as_str(),
+                        )),
                     }
                 }
                 (idx.len() == names.len()).then_some(Participants::Named(idx))
@@ -1290,13 +1230,10 @@ impl Builder {
             let op = format!("{path}.objectives[{j}]");
             match objective_ids.get(o) {
                 Some(&i) if objectives.contains(&i) => {
-                    self.push(op, format!("\"{o}\" is listed twice"))
+                    self.push(input::listed_twice(op, o.as_str()))
                 }
                 Some(&i) => objectives.push(i),
-                None => self.push(
-                    op,
-                    format!("no objective in application.objectives has the id \"{o}\""),
-                ),
+                None => self.push(input::unknown_objective(op, o.as_str())),
             }
         }
         let learning_outcomes =
@@ -1310,22 +1247,13 @@ impl Builder {
         }
         let incoming = a.kind.is_incoming();
         match (&a.host, incoming) {
-            (None, false) => self.push(format!("{path}.host"), "missing: who hosts the activity?"),
+            (None, false) => self.push(input::host_missing(format!("{path}.host"))),
             (Some(h), _) => self.organisation(&format!("{path}.host"), h),
             (None, true) => {}
         }
         match (&a.from, incoming) {
-            (None, true) => self.push(
-                format!("{path}.from"),
-                "missing: where does the person come from (organisation, country, town)?",
-            ),
-            (Some(_), false) => self.push(
-                format!("{path}.from"),
-                format!(
-                    "only invited experts and hosted trainee teachers have from; {} uses host",
-                    a.kind
-                ),
-            ),
+            (None, true) => self.push(input::from_missing(format!("{path}.from"))),
+            (Some(_), false) => self.push(input::from_not_allowed(format!("{path}.from"), a.kind)),
             (Some(o), true) => self.organisation(&format!("{path}.from"), o),
             (None, false) => {}
         }
@@ -1338,10 +1266,11 @@ impl Builder {
                 (Some(c), None) => {
                     let fo = acc.fewer_opportunities.unwrap_or(0);
                     if fo > *c {
-                        self.push(
+                        self.push(input::more_than_persons(
                             format!("{ap}.fewer_opportunities"),
-                            format!("{fo} is more than the {c} persons"),
-                        );
+                            fo,
+                            *c,
+                        ));
                     }
                     self.count(&format!("{ap}.count"), *c, 1)
                         .then_some(AccompanyingWho::Counted {
@@ -1351,34 +1280,25 @@ impl Builder {
                 }
                 (None, Some(id)) => {
                     if acc.fewer_opportunities.is_some() {
-                        self.push(
-                            format!("{ap}.fewer_opportunities"),
-                            "set it on the person in people",
-                        );
+                        self.push(input::fewer_on_person(format!("{ap}.fewer_opportunities")));
                     }
                     match ids.get(id) {
                         Some(i) => Some(AccompanyingWho::Person(*i)),
                         None => {
-                            self.push(
-                                format!("{ap}.person"),
-                                format!("no person in people has the id \"{id}\""),
-                            );
+                            self.push(input::unknown_person(format!("{ap}.person"), id.as_str()));
                             None
                         }
                     }
                 }
                 _ => {
-                    self.push(&ap, "give either count or person");
+                    self.push(input::count_or_person(ap.as_str()));
                     None
                 }
             };
             if let Some(d) = acc.days {
                 let total = ((a.end.0 - a.start.0).num_days() + 1).max(0) as u32;
                 if d == 0 || d > total {
-                    self.push(
-                        format!("{ap}.days"),
-                        format!("{d} is not a number of days within the activity's {total} days"),
-                    );
+                    self.push(input::days_outside_activity(format!("{ap}.days"), d, total));
                 }
             }
             if let Some(who) = who {
@@ -1391,10 +1311,7 @@ impl Builder {
 
         let travel = if a.kind == ActivityKind::HostingTeacherInTraining {
             if a.travel.is_some() {
-                self.push(
-                    format!("{path}.travel"),
-                    "hosted trainee teachers' travel is paid by their sending institution; leave travel out",
-                );
+                self.push(input::travel_not_for_trainees(format!("{path}.travel")));
             }
             None
         } else {
@@ -1407,31 +1324,35 @@ impl Builder {
                         source: DistanceSource::Entered,
                     }),
                     Err(e) => {
-                        self.push(format!("{tp}.distance_km"), e);
+                        let field = format!("{tp}.distance_km");
+                        let value = km.to_string();
+                        self.push(match e {
+                            KmError::NotADistance => input::distance_negative(field, value),
+                            KmError::TooLong => input::distance_too_long(field, value),
+                            KmError::Decimals => input::distance_decimals(field, value),
+                        });
                         None
                     }
                 },
                 None => None,
             };
             if t.days > 30 {
-                self.push(
-                    format!("{tp}.days"),
-                    format!("{} is not a number of travel days", t.days),
-                );
+                self.push(input::travel_days(format!("{tp}.days"), t.days, 30_u32));
             }
             if let Some(d) = &t.means_description {
                 self.text(&format!("{tp}.means_description"), d, false);
             }
             if t.expensive_real_cost.is_some_and(|c| c <= Money::ZERO) {
-                self.push(format!("{tp}.expensive_real_cost"), "must be above zero");
+                self.push(input::above_zero(format!("{tp}.expensive_real_cost")));
             }
             if let (Some(d), Some(r)) = (t.departure, t.return_date)
                 && r < d
             {
-                self.push(
+                self.push(input::return_before_departure(
                     format!("{tp}.return_date"),
-                    format!("{r} is before the departure {d}"),
-                );
+                    r.0,
+                    d.0,
+                ));
             }
             Some(Travel {
                 distance,
@@ -1446,49 +1367,46 @@ impl Builder {
         };
 
         match (&a.course, a.kind) {
-            (None, ActivityKind::Course) => self.push(
-                format!("{path}.course"),
-                "missing: a course needs its provider and title",
-            ),
-            (Some(_), k) if k != ActivityKind::Course => self.push(
-                format!("{path}.course"),
-                format!("only courses have course details, not {k}"),
-            ),
+            (None, ActivityKind::Course) => {
+                self.push(input::course_missing(format!("{path}.course")))
+            }
+            (Some(_), k) if k != ActivityKind::Course => {
+                self.push(input::course_not_allowed(format!("{path}.course"), k))
+            }
             (Some(c), _) => {
                 self.text(&format!("{path}.course.provider"), &c.provider, true);
                 self.text(&format!("{path}.course.title"), &c.title, true);
-                if c.fee_days.is_some_and(|d| d > MAX_DAYS) {
-                    self.push(format!("{path}.course.fee_days"), "is not a number of days");
+                if let Some(d) = c.fee_days.filter(|d| *d > MAX_DAYS) {
+                    self.push(input::fee_days(
+                        format!("{path}.course.fee_days"),
+                        d,
+                        MAX_DAYS,
+                    ));
                 }
             }
             _ => {}
         }
         if a.mentor.is_some() && a.kind != ActivityKind::JobShadowing {
-            self.push(
-                format!("{path}.mentor"),
-                format!("only job shadowing has a mentor, not {}", a.kind),
-            );
+            self.push(input::mentor_not_allowed(format!("{path}.mentor"), a.kind));
         }
         if a.host_learners.is_some() && a.kind != ActivityKind::GroupMobility {
-            self.push(
+            self.push(input::host_learners_not_allowed(
                 format!("{path}.host_learners"),
-                format!("only group mobility has host learners, not {}", a.kind),
-            );
+                a.kind,
+            ));
         }
-        if a.host_learners.is_some_and(|n| n > MAX_COUNT) {
-            self.push(
+        if let Some(n) = a.host_learners.filter(|n| *n > MAX_COUNT) {
+            self.push(input::not_learners(
                 format!("{path}.host_learners"),
-                "is not a number of learners",
-            );
+                n,
+                MAX_COUNT,
+            ));
         }
         for (j, rc) in a.real_costs.iter().enumerate() {
             let rp = format!("{path}.real_costs[{j}]");
             self.text(&format!("{rp}.description"), &rc.description, true);
             if rc.amount <= Money::ZERO || rc.amount > Money::from_euros(1_000_000) {
-                self.push(
-                    format!("{rp}.amount"),
-                    format!("{} EUR is not a real cost", rc.amount),
-                );
+                self.push(input::real_cost_amount(format!("{rp}.amount"), rc.amount));
             }
         }
         for (name, t) in [

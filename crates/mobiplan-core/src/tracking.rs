@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::budget::{Budget, Category};
 use crate::finding::{Arg, Finding, Subject};
+use crate::input::{self, InputError};
 use crate::money::{Amount, Money};
+use crate::project::Project;
 use crate::project::file::{self as pf, ProjectFile};
-use crate::project::{InputError, Project};
 use crate::rulebook::Rulebook;
 use crate::rules::RuleId;
 use crate::types::{ActivityKind, Confidence, Date};
@@ -269,33 +270,25 @@ pub mod file {
 
 use file::{ActivityRecord, Implementation};
 
-fn err(field: String, message: String) -> InputError {
-    InputError {
-        field,
-        line: None,
-        column: None,
-        message,
-    }
-}
-
 /// Structural problems of the `[implementation]` section; called by the project loader, so a
 /// file whose overlay does not fit its plan does not load (like any other bad reference).
 pub fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
     let mut errors = Vec::new();
     for (category, amount) in &imp.awarded {
         if amount.cents() < 0 {
-            errors.push(err(
+            errors.push(input::negative_amount(
                 format!("implementation.awarded.{}", category.id()),
-                format!("{amount} is negative"),
+                *amount,
             ));
         }
     }
     if let Some(d) = imp.final_report {
         let start = f.project.start.0;
         if d.0 < start {
-            errors.push(err(
-                "implementation.final_report".to_owned(),
-                format!("{d} is before the project's start {}", f.project.start),
+            errors.push(input::report_before_start(
+                "implementation.final_report",
+                d.0,
+                start,
             ));
         }
     }
@@ -304,40 +297,25 @@ pub fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
     for (id, rec) in &imp.activities {
         let path = format!("implementation.activities.{id}");
         let Some(plan) = activities.get(id.as_str()) else {
-            errors.push(err(path, format!("no activity has the id \"{id}\"")));
+            errors.push(input::unknown_activity(path, id.as_str()));
             continue;
         };
         let (s, e) = (rec.start.unwrap_or(plan.start), rec.end.unwrap_or(plan.end));
         if e < s {
-            errors.push(err(
-                format!("{path}.end"),
-                format!("{e} is before the start {s}"),
-            ));
+            errors.push(input::end_before_start(format!("{path}.end"), e.0, s.0));
         }
         let participants = rec.participants.as_ref().unwrap_or(&plan.participants);
         let names = participants.names.as_deref().unwrap_or(&[]);
         for (person, status) in &rec.persons {
             let ppath = format!("{path}.persons.{person}");
             if !names.contains(person) {
-                errors.push(err(
-                    ppath,
-                    format!("\"{person}\" is not a named participant of this activity"),
-                ));
+                errors.push(input::not_a_participant(ppath, person.as_str()));
             } else if let (Some(p), Some(a)) = (status.stage(), rec.status.stage())
                 && p > a
             {
-                errors.push(err(
-                    ppath,
-                    format!(
-                        "a participant cannot be {status} while the activity is {}",
-                        rec.status
-                    ),
-                ));
+                errors.push(input::person_ahead(ppath, status.id(), rec.status.id()));
             } else if rec.status == Status::Cancelled && *status != Status::Cancelled {
-                errors.push(err(
-                    ppath,
-                    format!("the activity is cancelled, so its participants cannot be {status}"),
-                ));
+                errors.push(input::person_in_cancelled(ppath, status.id()));
             }
         }
         let headcount = participants
@@ -346,17 +324,15 @@ pub fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
             .saturating_sub(cancelled_persons(rec) as u32);
         for (doc, n) in &rec.evidence {
             if *n > headcount {
-                errors.push(err(
+                errors.push(input::evidence_more(
                     format!("{path}.evidence.{}", doc.id()),
-                    format!("{n} is more than the {headcount} participants of the activity"),
+                    *n,
+                    headcount,
                 ));
             }
         }
         if rec.travel.is_some() && plan.travel.is_none() {
-            errors.push(err(
-                format!("{path}.travel"),
-                "the plan has no travel for this activity".to_owned(),
-            ));
+            errors.push(input::travel_not_in_plan(format!("{path}.travel")));
         }
     }
     let visits: HashMap<&str, &pf::PreparatoryVisit> = f
@@ -367,18 +343,12 @@ pub fn validate(f: &ProjectFile, imp: &Implementation) -> Vec<InputError> {
     for (id, rec) in &imp.visits {
         let path = format!("implementation.visits.{id}");
         let Some(plan) = visits.get(id.as_str()) else {
-            errors.push(err(
-                path,
-                format!("no preparatory visit has the id \"{id}\""),
-            ));
+            errors.push(input::unknown_visit(path, id.as_str()));
             continue;
         };
         let (s, e) = (rec.start.unwrap_or(plan.start), rec.end.unwrap_or(plan.end));
         if e < s {
-            errors.push(err(
-                format!("{path}.end"),
-                format!("{e} is before the start {s}"),
-            ));
+            errors.push(input::end_before_start(format!("{path}.end"), e.0, s.0));
         }
     }
     errors

@@ -372,8 +372,16 @@ impl Serialize for Coordinates {
 
 impl<'de> Deserialize<'de> for Coordinates {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Coordinates, D::Error> {
-        let pair = <[f64; 2]>::deserialize(d)?;
-        Coordinates::new(pair[0], pair[1]).map_err(de::Error::custom)
+        // Read as a list, not `[f64; 2]`: toml fills a two-element array from a longer list
+        // and drops the rest without a word.
+        let pair = Vec::<f64>::deserialize(d)?;
+        let [lat, lon] = pair[..] else {
+            return Err(de::Error::invalid_length(
+                pair.len(),
+                &"an array of length 2",
+            ));
+        };
+        Coordinates::new(lat, lon).map_err(de::Error::custom)
     }
 }
 
@@ -390,6 +398,17 @@ impl JsonSchema for Coordinates {
     }
 }
 
+/// Why a number of km is not a distance ([`Km100::from_km`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KmError {
+    #[error("not a distance in km")]
+    NotADistance,
+    #[error("longer than half the earth's circumference")]
+    TooLong,
+    #[error("more than two decimals")]
+    Decimals,
+}
+
 /// A one-way distance in hundredths of a kilometre, the precision the Commission's
 /// calculator shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -398,18 +417,16 @@ pub struct Km100(pub u64);
 impl Km100 {
     /// Parses a TOML/JSON number of km; more than two decimals are refused rather than
     /// silently rounded.
-    pub fn from_km(km: f64) -> Result<Km100, String> {
+    pub fn from_km(km: f64) -> Result<Km100, KmError> {
         if !km.is_finite() || km < 0.0 {
-            return Err(format!("{km} is not a distance in km"));
+            return Err(KmError::NotADistance);
         }
         if km > 25_000.0 {
-            return Err(format!(
-                "{km} km is longer than half the earth's circumference"
-            ));
+            return Err(KmError::TooLong);
         }
         let hundredths = (km * 100.0).round();
         if ((km * 100.0) - hundredths).abs() > 1e-6 {
-            return Err(format!("{km} km has more than two decimals"));
+            return Err(KmError::Decimals);
         }
         Ok(Km100(hundredths as u64))
     }
@@ -435,6 +452,20 @@ impl Serialize for Km100 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_with_a_third_number_are_refused_not_cut_short() {
+        #[derive(Debug, Deserialize)]
+        struct Place {
+            at: Coordinates,
+        }
+        let p = toml::from_str::<Place>("at = [56.9496, 24.1052]").unwrap();
+        assert_eq!((p.at.lat, p.at.lon), (56.9496, 24.1052));
+        let e = toml::from_str::<Place>("at = [56.9496, 24.1052, 3.0]").unwrap_err();
+        assert!(e.message().contains("an array of length 2"), "{e}");
+        assert!(toml::from_str::<Place>("at = [56.9496]").is_err());
+        assert!(serde_json::from_str::<Coordinates>("[56.9496, 24.1052, 3.0]").is_err());
+    }
 
     #[test]
     fn kind_ids_round_trip() {

@@ -3079,10 +3079,12 @@ fn an_unknown_objective_named_by_an_activity_is_an_input_error_not_n_activity_li
     let errors = Project::from_file(f).unwrap_err().errors;
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].field, "activities[0].objectives[1]");
-    assert!(
-        errors[0].message.contains("\"indoor\""),
+    assert_eq!(errors[0].key, "input.unknown-objective", "{}", errors[0]);
+    assert_eq!(
+        errors[0].arg("id"),
+        Some(&mobiplan_core::Arg::Text("indoor".into())),
         "{}",
-        errors[0].message
+        errors[0]
     );
 }
 

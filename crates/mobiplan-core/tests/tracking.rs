@@ -247,7 +247,12 @@ fn load_errors(implementation: &str) -> Vec<(String, String)> {
     let f = parse_toml(&format!("{PLAN}\n{implementation}")).expect("the syntax is fine");
     match Project::from_file(f) {
         Ok(_) => vec![],
-        Err(e) => e.errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        // The key and its arguments, as the error's Display writes them for logs.
+        Err(e) => e
+            .errors
+            .into_iter()
+            .map(|e| (e.field.clone(), e.to_string()))
+            .collect(),
     }
 }
 
@@ -257,42 +262,42 @@ fn an_overlay_that_does_not_fit_the_plan_is_refused_naming_the_field() {
         (
             "[implementation.activities.nothing]\nstatus = \"completed\"\n",
             "implementation.activities.nothing",
-            "no activity has the id",
+            "input.unknown-activity {id=nothing}",
         ),
         (
             "[implementation.visits.nothing]\nstatus = \"completed\"\n",
             "implementation.visits.nothing",
-            "no preparatory visit has the id",
+            "input.unknown-visit {id=nothing}",
         ),
         (
             "[implementation.activities.course]\npersons = { ilze = \"cancelled\" }\n",
             "implementation.activities.course.persons.ilze",
-            "not a named participant",
+            "input.not-a-participant {person=ilze}",
         ),
         (
             "[implementation.activities.course]\nstatus = \"planned\"\npersons = { anna = \"completed\" }\n",
             "implementation.activities.course.persons.anna",
-            "cannot be completed while the activity is planned",
+            "input.person-ahead {person_status=completed, activity_status=planned}",
         ),
         (
             "[implementation.activities.course]\nstatus = \"cancelled\"\npersons = { anna = \"confirmed\" }\n",
             "implementation.activities.course.persons.anna",
-            "cancelled",
+            "input.person-in-cancelled {person_status=confirmed}",
         ),
         (
             "[implementation.activities.course]\nstatus = \"completed\"\npersons = { janis = \"cancelled\" }\nevidence = { attendance-certificate = 2 }\n",
             "implementation.activities.course.evidence.attendance-certificate",
-            "2 is more than the 1 participants",
+            "input.evidence-more {value=2, count=1}",
         ),
         (
             "[implementation.activities.course]\nend = 2026-10-01\n",
             "implementation.activities.course.end",
-            "before the start",
+            "input.end-before-start {end=2026-10-01, start=",
         ),
         (
             "[implementation]\nfinal_report = 2026-08-31\n",
             "implementation.final_report",
-            "before the project's start 2026-09-01",
+            "input.report-before-start {date=2026-08-31, start=2026-09-01}",
         ),
     ];
     for (imp, field, message) in cases {

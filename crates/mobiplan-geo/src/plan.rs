@@ -7,24 +7,16 @@
 //! matches several places, or none, is an input error that lists the candidates: the distance
 //! is never guessed.
 
+use mobiplan_core::input;
 use mobiplan_core::project::{Distance, DistanceSource, InputError, InputErrors, Project};
 use mobiplan_core::types::{Coordinates, Country, Km100};
 
-use crate::{Gazetteer, Resolved, haversine_km, round_km_2};
+use crate::{Gazetteer, Resolved, SearchError, haversine_km, round_km_2};
 
 /// A point and what it is, for the record.
 struct Point {
     at: Coordinates,
     label: String,
-}
-
-fn error(field: String, message: String) -> InputError {
-    InputError {
-        field,
-        line: None,
-        column: None,
-        message,
-    }
 }
 
 fn locate(
@@ -45,13 +37,21 @@ fn locate(
         return Ok(None);
     };
     let query = format!("{town},{country}");
-    let resolved = gaz
-        .resolve(&query)
-        .map_err(|e| error(format!("{field}.town"), e.to_string()))?;
+    let at_town = format!("{field}.town");
+    let resolved = gaz.resolve(&query).map_err(|e| {
+        let refused = match &e {
+            SearchError::QueryTooLong { max, .. } => input::too_long(at_town.as_str(), *max),
+            SearchError::EmptyQuery | SearchError::InvalidCoordinates { .. } => {
+                input::town_unreadable(at_town.as_str(), town)
+            }
+        };
+        refused.with_detail(e.to_string())
+    })?;
     match resolved {
         Resolved::One(c) => {
-            let at =
-                Coordinates::new(c.lat, c.lon).map_err(|e| error(format!("{field}.town"), e))?;
+            // A gazetteer entry off the globe would be a broken table, not the person's input.
+            let at = Coordinates::new(c.lat, c.lon)
+                .map_err(|e| input::unreadable(at_town.as_str()).with_detail(e))?;
             let id = c.id.map(|i| format!(", GeoNames {i}")).unwrap_or_default();
             Ok(Some(Point {
                 at,
@@ -60,20 +60,9 @@ fn locate(
         }
         Resolved::Ambiguous(cands) => {
             let list: Vec<String> = cands.iter().take(6).map(|c| c.display()).collect();
-            Err(error(
-                format!("{field}.town"),
-                format!(
-                    "\"{town}\" matches several places in {country}: {}; write the town as listed, or give coordinates = [lat, lon]",
-                    list.join("; ")
-                ),
-            ))
+            Err(input::town_ambiguous(at_town, town, country, list))
         }
-        Resolved::NotFound => Err(error(
-            format!("{field}.town"),
-            format!(
-                "no place \"{town}\" in {country} in the gazetteer; give coordinates = [lat, lon] (or the nearest town)"
-            ),
-        )),
+        Resolved::NotFound => Err(input::town_not_found(at_town, town, country)),
     }
 }
 
@@ -265,16 +254,19 @@ travel = {{ means = "train", days = 2 {distance} }}
     fn an_ambiguous_town_is_an_error_listing_the_candidates() {
         let mut p = project(r#"{ name = "H", country = "DE", town = "Frankfurt" }"#, "");
         let err = fill_distances(&mut p, Gazetteer::embedded()).unwrap_err();
-        assert_eq!(err.errors[0].field, "activities[0].host.town");
+        let e = &err.errors[0];
+        assert_eq!(e.field, "activities[0].host.town");
+        assert_eq!(e.key, "input.town-ambiguous");
+        let Some(mobiplan_core::Arg::List(candidates)) = e.arg("candidates") else {
+            panic!("{e}")
+        };
         assert!(
-            err.errors[0].message.contains("Frankfurt am Main"),
-            "{}",
-            err.errors[0].message
+            candidates.iter().any(|c| c.contains("Frankfurt am Main")),
+            "{e}"
         );
         assert!(
-            err.errors[0].message.contains("Frankfurt (Oder)"),
-            "{}",
-            err.errors[0].message
+            candidates.iter().any(|c| c.contains("Frankfurt (Oder)")),
+            "{e}"
         );
     }
 
@@ -283,6 +275,7 @@ travel = {{ means = "train", days = 2 {distance} }}
         let mut p = project(r#"{ name = "H", country = "ES", town = "Qqqqzzzz" }"#, "");
         let err = fill_distances(&mut p, Gazetteer::embedded()).unwrap_err();
         assert_eq!(err.errors[0].field, "activities[0].host.town");
+        assert_eq!(err.errors[0].key, "input.town-not-found");
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! The JSON forms of findings and budgets shared by the CLI (`--format json`) and the web API,
-//! documented in `docs/cli-json.md`: the core's values plus their sentences in the reader's
-//! language.
+//! The JSON forms of findings, input errors and budgets shared by the CLI (`--format json`)
+//! and the web API, documented in `docs/cli-json.md`: the core's values plus their sentences
+//! in the reader's language.
 
 use mobiplan_core::budget::{Budget, Line};
 use mobiplan_core::finding::Finding;
+use mobiplan_core::input::InputError;
 use serde_json::{Value, json};
 
-use crate::{Lang, finding_message, line_label, text};
+use crate::{Lang, finding_message, input_error_message, line_label, text};
 
 /// A finding with `message` (in `lang`), `messages` (both languages) and `unconfirmed`.
 pub fn finding(f: &Finding, lang: Lang) -> Value {
@@ -18,6 +19,20 @@ pub fn finding(f: &Finding, lang: Lang) -> Value {
             json!({ "en": finding_message(f, Lang::En), "lv": finding_message(f, Lang::Lv) }),
         );
         m.insert("unconfirmed".into(), json!(f.confidence.is_provisional()));
+    }
+    v
+}
+
+/// An input error with `message` (in `lang`) and `messages` (both languages) beside its
+/// field, line, key, arguments and the parser's own words (`detail`).
+pub fn input_error(e: &InputError, lang: Lang) -> Value {
+    let mut v = serde_json::to_value(e).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("message".into(), json!(input_error_message(e, lang)));
+        m.insert(
+            "messages".into(),
+            json!({ "en": input_error_message(e, Lang::En), "lv": input_error_message(e, Lang::Lv) }),
+        );
     }
     v
 }

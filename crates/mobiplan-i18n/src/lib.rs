@@ -1,5 +1,5 @@
 //! mobiplan's texts in Latvian and English, and the way core values (money, distances, kinds,
-//! findings, budget lines) are written for people in each language.
+//! findings, input errors, budget lines) are written for people in each language.
 //!
 //! The translation files `locales/{en,lv}.toml` are embedded; a key missing in Latvian falls
 //! back to English, and a test keeps the two files in step (same keys, same placeholders).
@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use mobiplan_core::agenda::{Event, Overdue};
 use mobiplan_core::budget::{Line, ParamValue};
 use mobiplan_core::finding::{ActivityName, Arg, Finding};
+use mobiplan_core::input::InputError;
 use mobiplan_core::money::{Amount, Money};
 use mobiplan_core::types::{Country, Km100};
 
@@ -314,7 +315,9 @@ fn id_section(arg_name: &str) -> Option<&'static str> {
         "venue" => Some("venue"),
         "missing" => Some("quality"),
         "category" => Some("category"),
-        "status_from" | "status_to" | "status_allowed" => Some("status"),
+        "status_from" | "status_to" | "status_allowed" | "person_status" | "activity_status" => {
+            Some("status")
+        }
         "section" => Some("application.section"),
         "parts" | "text" => Some("application.part"),
         _ => None,
@@ -403,6 +406,61 @@ fn render_args(key: &str, args: &[(&'static str, Arg)], lang: Lang) -> String {
 /// A finding's sentence in the reader's language, quoting the actual and allowed values.
 pub fn finding_message(f: &Finding, lang: Lang) -> String {
     render_args(f.key, &f.args, lang)
+}
+
+/// An input error's sentence in the reader's language. The values a field accepts are quoted
+/// as the file must hold them, each with its name where the field's values have one
+/// (“SCH” (school education)).
+pub fn input_error_message(e: &InputError, lang: Lang) -> String {
+    let section = value_section(&e.field);
+    let args: Vec<(&str, String)> = e
+        .args
+        .iter()
+        .map(|(k, v)| {
+            let text = match (*k, v) {
+                ("accepted", Arg::List(values)) => values
+                    .iter()
+                    .map(|v| quoted_value(v, section, lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                ("candidates", Arg::List(places)) => places.join("; "),
+                _ => arg_text(k, v, lang),
+            };
+            (*k, text)
+        })
+        .collect();
+    render(lang, e.key, &args)
+}
+
+/// The translation section of the values a file field takes, by the field's last key.
+fn value_section(field: &str) -> Option<&'static str> {
+    let last = field
+        .rsplit('.')
+        .next()
+        .unwrap_or(field)
+        .split('[')
+        .next()
+        .unwrap_or("");
+    Some(match last {
+        "field" | "accreditations" => "field",
+        "kind" if field.contains("real_costs") => "web.cost",
+        "kind" => "kind",
+        "role" => "role",
+        "means" => "means",
+        "venue" => "venue",
+        "status" | "persons" => "status",
+        "quality" => "quality",
+        "evidence" => "document",
+        "awarded" => "category",
+        _ => return None,
+    })
+}
+
+fn quoted_value(value: &str, section: Option<&str>, lang: Lang) -> String {
+    match section.map(|s| format!("{s}.{value}")) {
+        Some(key) if has(&key) => format!("“{value}” ({})", text(lang, &key)),
+        _ => format!("“{value}”"),
+    }
 }
 
 /// A budget line's label in the reader's language.
@@ -519,6 +577,130 @@ mod tests {
             "Follow-up: not written yet — Integration of the results into regular work, Sharing of the results."
         );
         assert!(finding_message(&f, Lang::Lv).starts_with("Turpmākie pasākumi: vēl nav"));
+    }
+
+    /// Every key an input error can carry ([`mobiplan_core::input::KEYS`], which the core
+    /// builds from the functions that make the errors) has a sentence in both languages whose
+    /// placeholders are exactly the error's arguments; and the section holds no other key.
+    #[test]
+    fn every_input_error_key_has_both_translations_with_every_placeholder_filled() {
+        let c = catalog();
+        let declared = mobiplan_core::input::KEYS;
+        for (key, names) in declared {
+            let mut expected: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+            expected.sort();
+            for (file, map) in [("en.toml", &c.en), ("lv.toml", &c.lv)] {
+                let template = map
+                    .get(*key)
+                    .unwrap_or_else(|| panic!("{key} is missing in {file}"));
+                assert_eq!(placeholders(template), expected, "{key} in {file}");
+            }
+            let e = InputError {
+                field: "x".into(),
+                line: None,
+                column: None,
+                key,
+                args: names.iter().map(|n| (*n, Arg::Text("v".into()))).collect(),
+                detail: None,
+            };
+            for lang in Lang::ALL {
+                let m = input_error_message(&e, lang);
+                assert!(!m.contains('{') && !m.contains(key), "{key}: {m}");
+            }
+        }
+        for k in c.en.keys().chain(c.lv.keys()) {
+            if k.starts_with("input.") {
+                assert!(
+                    declared.iter().any(|(d, _)| d == k),
+                    "{k} is translated but no input error carries it"
+                );
+            }
+        }
+    }
+
+    /// Input errors are made by the core's functions, but their fields are public: a key
+    /// written by hand anywhere in the workspace must be one the core declares.
+    #[test]
+    fn every_input_error_key_in_the_sources_is_declared() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|e| e == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for krate in std::fs::read_dir(&crates).unwrap().flatten() {
+            for sub in ["src", "tests"] {
+                let dir = krate.path().join(sub);
+                if dir.is_dir() {
+                    walk(&dir, &mut files);
+                }
+            }
+        }
+        assert!(files.len() > 50, "the workspace's sources were not found");
+        let declared = mobiplan_core::input::KEYS;
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap();
+            for (at, _) in source.match_indices("\"input.") {
+                let key: String = source[at + 1..]
+                    .chars()
+                    .take_while(|c| *c == '.' || *c == '-' || c.is_ascii_alphanumeric())
+                    .collect();
+                if key.len() > "input.".len() && source[at + 1 + key.len()..].starts_with('"') {
+                    assert!(
+                        declared.iter().any(|(d, _)| *d == key),
+                        "{key} in {} is not declared in mobiplan-core's input.rs",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn input_errors_read_in_latvian_and_list_accepted_values_by_name() {
+        let d = |s: &str| {
+            serde_json::from_str::<mobiplan_core::types::Date>(&format!("\"{s}\""))
+                .unwrap()
+                .0
+        };
+        let e = mobiplan_core::input::end_before_start(
+            "activities[0].end",
+            d("2026-10-01"),
+            d("2026-10-05"),
+        );
+        assert_eq!(
+            input_error_message(&e, Lang::Lv),
+            "Beigu datums 2026-10-01 ir pirms sākuma datuma 2026-10-05."
+        );
+        assert_eq!(
+            input_error_message(&e, Lang::En),
+            "The end date 2026-10-01 is before the start date 2026-10-05."
+        );
+        let e = mobiplan_core::project::parse_toml(
+            &include_str!("../../../examples/sch-riga-school.toml").replacen(
+                "field = \"SCH\"",
+                "field = \"SCX\"",
+                1,
+            ),
+        )
+        .unwrap_err()
+        .errors
+        .remove(0);
+        let lv = input_error_message(&e, Lang::Lv);
+        assert!(lv.starts_with("“SCX” nav neviena no"), "{lv}");
+        assert!(lv.contains("“SCH” (skolu izglītība)"), "{lv}");
+        assert!(lv.contains("“ADU” (pieaugušo izglītība)"), "{lv}");
+        let e = mobiplan_core::input::person_ahead("x", "completed", "planned");
+        assert_eq!(
+            input_error_message(&e, Lang::Lv),
+            "Dalībnieka statuss nevar būt “notikusi”, kamēr aktivitāte ir “plānota”."
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Evaluation {
     pub budget: Option<Budget>,
     pub rulebook: Option<Arc<Rulebook>>,
     pub project: Option<Project>,
+    /// The document as stored, kept only when it does not load as a project, so that its input
+    /// errors can name the parts they are about (an activity by its title, a person by name).
+    pub document: Option<ProjectFile>,
 }
 
 impl Evaluation {
@@ -64,17 +67,11 @@ pub fn evaluate(
         budget: None,
         rulebook: None,
         project: None,
+        document: Some(doc.clone()),
     };
     let rb = match rulebook(doc.project.call_year) {
         Ok(rb) => rb,
-        Err(e) => {
-            return empty(vec![InputError {
-                field: "project.call_year".into(),
-                line: None,
-                column: None,
-                message: e,
-            }]);
-        }
+        Err(e) => return empty(vec![no_rulebook(doc.project.call_year, e)]),
     };
     let mut project = match Project::from_file(doc.clone()) {
         Ok(p) => p,
@@ -104,7 +101,13 @@ pub fn evaluate(
         budget: Some(budget),
         rulebook: Some(rb),
         project: Some(project),
+        document: None,
     }
+}
+
+/// A call year without a rulebook on this instance, as an input error of the call year.
+fn no_rulebook(year: u16, why: String) -> InputError {
+    mobiplan_core::input::no_rulebook("project.call_year", year).with_detail(why)
 }
 
 /// Implementation tracking of a stored document with an `[implementation]` section
@@ -130,14 +133,8 @@ pub fn evaluate_tracking(
 ) -> Option<Result<Tracking, Vec<InputError>>> {
     doc.implementation.as_ref()?;
     let run = || -> Result<Tracking, Vec<InputError>> {
-        let rb = rulebook(doc.project.call_year).map_err(|message| {
-            vec![InputError {
-                field: "project.call_year".into(),
-                line: None,
-                column: None,
-                message,
-            }]
-        })?;
+        let rb = rulebook(doc.project.call_year)
+            .map_err(|why| vec![no_rulebook(doc.project.call_year, why)])?;
         let profile = profile.filter(|p| p.validate(&rb).is_ok());
         let plan = load_derived(doc.clone())?;
         let tracked =

@@ -598,7 +598,20 @@ async fn a_project_file_imports_and_exports_with_the_same_budget() {
             .await
             .unwrap();
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("project.title"));
+        let page = res.text().await.unwrap();
+        let doc = scraper::Html::parse_document(&page);
+        let problems: String = doc
+            .select(&scraper::Selector::parse("ul.input-errors > li").unwrap())
+            .map(|e| e.text().collect::<String>())
+            .collect();
+        assert!(
+            problems.contains("Project — Title (line 3): Write a text in quotes here."),
+            "{problems}"
+        );
+        assert!(
+            page.contains("<code>project.title</code>"),
+            "the path, in the technical details"
+        );
     })
     .await;
 }

@@ -16,7 +16,9 @@ use crate::eval::{Evaluation, evaluate};
 use crate::i18n::{Lang, ReqLang};
 use crate::state::AppState;
 
-fn document(text: &str, prefix: &str) -> Result<ProjectFile, WebError> {
+/// The document of a request; what does not read is named by its path (programs read the
+/// API) with the problem in the request's language.
+fn document(text: &str, prefix: &str, lang: Lang) -> Result<ProjectFile, WebError> {
     mobiplan_core::project::parse_json(text).map_err(|e| {
         WebError::Invalid(
             e.errors
@@ -27,7 +29,7 @@ fn document(text: &str, prefix: &str) -> Result<ProjectFile, WebError> {
                     } else {
                         format!("{prefix}{}", e.field)
                     };
-                    (field, e.message.clone())
+                    (field, mobiplan_i18n::input_error_message(e, lang))
                 })
                 .collect(),
         )
@@ -60,7 +62,7 @@ pub async fn project_create(
         field: "body".into(),
         message: "not UTF-8".into(),
     })?;
-    let doc = document(text, "")?;
+    let doc = document(text, "", lang)?;
     let stored = state.store.create_project_in(&org, Some(&by), &doc).await?;
     Ok((StatusCode::CREATED, Json(stored_json(&stored))).into_response())
 }
@@ -141,8 +143,8 @@ async fn api_save(
 }
 
 /// Reads a whole document from JSON as the file format does, naming the fields it refuses.
-fn check_document(value: &Value, prefix: &str) -> Result<ProjectFile, WebError> {
-    document(&value.to_string(), prefix)
+fn check_document(value: &Value, prefix: &str, lang: Lang) -> Result<ProjectFile, WebError> {
+    document(&value.to_string(), prefix, lang)
 }
 
 /// `PUT {"version": N, "document": {...}}`: the document as the client wants it, made from
@@ -169,7 +171,7 @@ pub async fn project_put(
         field: "document".into(),
         message: "missing".into(),
     })?;
-    let doc = check_document(doc_value, "document.")?;
+    let doc = check_document(doc_value, "document.", lang)?;
     let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
     let base = super::load_base(&state, &id, version).await?;
     api_save(&state, lang, &id, base, &mine).await
@@ -232,7 +234,7 @@ pub async fn project_patch(
         serde_json::to_value(&base.doc).map_err(|e| WebError::Internal(e.to_string()))?;
     mobiplan_core::merge::merge_patch(&mut mine, &patch);
     // The patched document must still be a project document; its own form is what is merged.
-    let doc = check_document(&mine, "")?;
+    let doc = check_document(&mine, "", lang)?;
     let mine = serde_json::to_value(&doc).map_err(|e| WebError::Internal(e.to_string()))?;
     api_save(&state, lang, &id, base, &mine).await
 }
@@ -287,7 +289,7 @@ fn evaluation_json(ev: &Evaluation, lang: Lang) -> Value {
     }
     json!({
         "lang": lang.code(),
-        "input_errors": ev.input_errors,
+        "input_errors": ev.input_errors.iter().map(|e| mobiplan_i18n::json::input_error(e, lang)).collect::<Vec<_>>(),
         "summary": { "errors": errors, "warnings": warnings, "infos": infos },
         "findings": ev.findings.iter().map(|f| mobiplan_i18n::json::finding(f, lang)).collect::<Vec<_>>(),
         "budget": ev.budget.as_ref().map(|b| mobiplan_i18n::json::budget(b, lang)),
@@ -317,7 +319,7 @@ pub async fn evaluate_document(
         field: "body".into(),
         message: "not UTF-8".into(),
     })?;
-    let doc = document(text, "")?;
+    let doc = document(text, "", lang_of(&q, lang))?;
     Ok(Json(evaluation_json(
         &evaluate(&doc, None, now()),
         lang_of(&q, lang),

@@ -52,9 +52,13 @@ pub async fn dashboard(State(state): State<AppState>, ReqLang(lang): ReqLang) ->
             crate::eval::rulebook(stored.document.project.call_year)
                 .map(|rb| agenda(&stored.document, &rb, report, today));
         let tracking_error = match &tracking {
-            Some(Err(errors)) => errors
-                .first()
-                .map(|e| format!("{}: {}", e.field, e.message)),
+            Some(Err(errors)) => errors.first().map(|e| {
+                format!(
+                    "{}: {}",
+                    crate::views::field_names::field_label(lang, Some(&stored.document), &e.field),
+                    mobiplan_i18n::input_error_message(e, lang)
+                )
+            }),
             _ => None,
         };
         groups.entry(org).or_default().push(DashboardRow {

@@ -52,7 +52,10 @@ pub async fn export_document(
         // The document does not read as a project yet: say so, with its input errors.
         let mut text = t(page_lang, "export.web.unavailable");
         for e in &eval.input_errors {
-            text.push_str(&format!(" {}: {}.", e.field, e.message));
+            let label =
+                crate::views::field_names::field_label(page_lang, eval.document.as_ref(), &e.field);
+            let message = mobiplan_i18n::input_error_message(e, page_lang);
+            text.push_str(&format!(" {label}: {message}"));
         }
         let title = t(page_lang, "web.bad-request");
         return html(

@@ -619,12 +619,7 @@ mod tests {
 
     #[test]
     fn the_cores_field_paths_become_the_forms_inputs() {
-        let e = |field: &str| InputError {
-            field: field.into(),
-            line: None,
-            column: None,
-            message: "m".into(),
-        };
+        let e = |field: &str| mobiplan_core::input::travel_not_in_plan(field);
         let got = record_errors(
             vec![
                 e("implementation.activities.a1.end"),

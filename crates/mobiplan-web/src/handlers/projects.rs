@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mobiplan_core::Project;
+use mobiplan_core::project::InputError;
 use mobiplan_core::project::file::ProjectFile;
 
 use super::{
@@ -536,31 +536,24 @@ pub async fn export_json(
 }
 
 /// Reads an uploaded TOML or JSON project file; errors name the field and line.
-pub fn parse_upload(name: &str, bytes: &[u8]) -> Result<ProjectFile, Vec<(String, String)>> {
+pub fn parse_upload(name: &str, bytes: &[u8]) -> Result<ProjectFile, Vec<InputError>> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| vec![("file".to_owned(), "the file is not UTF-8 text".to_owned())])?;
+        .map_err(|e| vec![mobiplan_core::input::not_utf8("").with_detail(e.to_string())])?;
     let json = name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
     let parsed = if json {
         mobiplan_core::project::parse_json(text)
     } else {
         mobiplan_core::project::parse_toml(text)
     };
-    let doc = parsed.map_err(|e| {
-        e.errors
-            .iter()
-            .map(|e| (e.field.clone(), e.to_string()))
-            .collect::<Vec<_>>()
-    })?;
+    let doc = parsed.map_err(|e| e.errors)?;
     // A file's escapes (`\u0000`) reach the document even though the form check saw none.
     if let Some(field) = serde_json::to_value(&doc)
         .ok()
         .and_then(|v| crate::input::bad_json_field(&v))
     {
-        let message = t(crate::i18n::Lang::default(), "web.control-character");
-        return Err(vec![(field.clone(), format!("{field}: {message}"))]);
+        return Err(vec![mobiplan_core::input::control_character(field)]);
     }
     // Structural problems are kept (the project page lists them), but the format must hold.
-    let _ = Project::from_file(doc.clone());
     Ok(doc)
 }
 
@@ -610,18 +603,26 @@ pub async fn project_import(
             Ok(stored) => see_other(&format!("/projects/{}", stored.id)),
             Err(e) => error_page(lang, e.into()),
         },
-        Err(problems) => html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang,
-            t(lang, "web.import"),
-            "/",
-            maud::html! {
-                h1 { (t(lang, "web.import-failed")) }
-                p { (tr(lang, "cli.input-error", &[("file", name.clone())])) }
-                ul.finding-list { @for (_, m) in &problems { li.sev-error { (m) } } }
-                p { a href="/" { (t(lang, "web.projects")) } }
-            },
-        ),
+        Err(problems) => {
+            let problems: Vec<&InputError> = problems.iter().collect();
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                t(lang, "web.import"),
+                "/",
+                maud::html! {
+                    h1 { (t(lang, "web.import-failed")) }
+                    p { (tr(lang, "cli.input-error", &[("file", name.clone())])) }
+                    p.hint { (t(lang, "web.import-lead")) }
+                    (crate::views::partials::input_error_list(lang, None, &problems, &|_| None))
+                    section {
+                        h2 { (t(lang, "web.import-again")) }
+                        (crate::views::pages::import_form(lang, org_field.as_deref()))
+                    }
+                    p { a href="/" { (t(lang, "web.projects")) } }
+                },
+            )
+        }
     }
 }
 

@@ -266,6 +266,7 @@ fn evaluate_with(
                 budget: None,
                 rulebook: None,
                 project: None,
+                document: Some(doc.clone()),
             };
         }
     };
@@ -277,6 +278,7 @@ fn evaluate_with(
             budget: None,
             rulebook: None,
             project: None,
+            document: Some(doc.clone()),
         };
     }
     let profile = profile.filter(|p| p.validate(rb).is_ok());
@@ -292,6 +294,7 @@ fn evaluate_with(
         budget: Some(budget),
         rulebook: None,
         project: Some(project),
+        document: None,
     }
 }
 

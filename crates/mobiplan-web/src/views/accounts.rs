@@ -308,6 +308,11 @@ pub fn sharing(
 
 /// The organisation choice of a creation form, when the user may create in several.
 pub fn org_choice(lang: Lang) -> Markup {
+    org_choice_with(lang, None)
+}
+
+/// [`org_choice`] with the organisation the person chose before (a form shown again).
+pub fn org_choice_with(lang: Lang, selected: Option<&str>) -> Markup {
     let Some(actor) = crate::access::current_actor() else {
         return html! {};
     };
@@ -317,7 +322,9 @@ pub fn org_choice(lang: Lang) -> Markup {
             div.field {
                 label for="org" { (t(lang, "web.acc.organisation")) }
                 select id="org" name="org" {
-                    @for m in orgs { option value=(m.org.id) { (m.org.name) } }
+                    @for m in orgs {
+                        option value=(m.org.id) selected[selected == Some(m.org.id.as_str())] { (m.org.name) }
+                    }
                 }
             }
         }

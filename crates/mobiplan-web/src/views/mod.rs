@@ -3,6 +3,7 @@ pub mod activity;
 pub mod application;
 pub mod dashboard;
 pub mod exports;
+pub mod field_names;
 pub mod layout;
 pub mod merge;
 pub mod pages;

@@ -91,16 +91,25 @@ pub fn projects_list(lang: Lang, projects: &[(ProjectSummary, usize)]) -> Markup
         }
         section {
             h2 { (t(lang, "web.import")) }
-            form method="post" action="/projects/import" enctype="multipart/form-data" {
-                (crate::views::accounts::csrf_field())
-                (crate::views::accounts::org_choice(lang))
-                div.field {
-                    label for="file" { (t(lang, "web.import-file")) }
-                    p.hint { (t(lang, "web.import-hint")) }
-                    input #file type="file" name="file" accept=".toml,.json" required;
-                }
-                button type="submit" { (t(lang, "web.import")) }
+            (import_form(lang, None))
+        }
+    }
+}
+
+/// The form that uploads a project file (into the organisation chosen, when there is a
+/// choice): on the projects list, and again, with the organisation chosen before, on the page
+/// that lists what was wrong with a file.
+pub fn import_form(lang: Lang, org: Option<&str>) -> Markup {
+    html! {
+        form method="post" action="/projects/import" enctype="multipart/form-data" {
+            (crate::views::accounts::csrf_field())
+            (crate::views::accounts::org_choice_with(lang, org))
+            div.field {
+                label for="file" { (t(lang, "web.import-file")) }
+                p.hint { (t(lang, "web.import-hint")) }
+                input #file type="file" name="file" accept=".toml,.json" required;
             }
+            button type="submit" { (t(lang, "web.import")) }
         }
     }
 }

@@ -5,22 +5,26 @@ use maud::{Markup, html};
 use mobiplan_core::budget::{Budget, Line, LineOwner};
 use mobiplan_core::finding::{Finding, Subject};
 use mobiplan_core::project::InputError;
+use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::{Confidence, Severity};
-use mobiplan_i18n::{amount, finding_message, line_label};
+use mobiplan_i18n::{amount, finding_message, input_error_message, line_label};
 
 use crate::eval::Evaluation;
 use crate::forms::FieldError;
 use crate::i18n::{Lang, t, tr};
+use crate::views::field_names::field_label;
 
 /// Field errors of a form, rendered against their inputs.
 pub struct Errors<'a> {
     pub lang: Lang,
     pub list: &'a [FieldError],
-    /// The checker's findings about the form's fields, by input id: shown at the field too.
+    /// The input errors and the checker's findings about the form's fields, by input id:
+    /// shown at the field too.
     pub at_field: Vec<FieldFinding>,
 }
 
-/// A finding shown at its field: the input's id, the message and its severity.
+/// A finding or an input error shown at its field: the input's id, the message and its
+/// severity (an input error is an error).
 #[derive(Clone, Debug)]
 pub struct FieldFinding {
     pub input: String,
@@ -37,8 +41,8 @@ impl<'a> Errors<'a> {
         }
     }
 
-    /// With the findings of `eval` whose field lies under `prefix` (`activities[2].`,
-    /// `application.`, …), each at its input.
+    /// With the input errors and findings of `eval` whose field lies under `prefix`
+    /// (`activities[2].`, `application.`, …), each at its input.
     pub fn with_findings(mut self, eval: Option<&Evaluation>, prefix: &str) -> Errors<'a> {
         if let Some(ev) = eval {
             self.at_field.extend(field_findings(self.lang, ev, prefix));
@@ -236,7 +240,11 @@ pub fn field_link(project_id: &str, eval: &Evaluation, field: &str) -> String {
             .project
             .as_ref()
             .and_then(|p| p.activities.get(i))
-            .map(|a| a.id.clone());
+            .map(|a| a.id.to_string())
+            .or_else(|| {
+                let doc = eval.document.as_ref()?;
+                doc.activities.get(i).map(|a| a.id.clone())
+            });
         if let Some(id) = id {
             let rest = field.split_once("].").map(|(_, r)| r).unwrap_or("");
             return format!("{base}/activities/{id}#{}", input_id(rest));
@@ -248,7 +256,11 @@ pub fn field_link(project_id: &str, eval: &Evaluation, field: &str) -> String {
             .project
             .as_ref()
             .and_then(|p| p.visits.get(i))
-            .map(|v| v.id.clone());
+            .map(|v| v.id.clone())
+            .or_else(|| {
+                let doc = eval.document.as_ref()?;
+                doc.preparatory_visits.get(i).map(|v| v.id.clone())
+            });
         if let Some(id) = id {
             let rest = field.split_once("].").map(|(_, r)| r).unwrap_or("");
             return format!("{base}/visits/{id}#{}", input_id(rest));
@@ -285,6 +297,10 @@ fn application_link(base: &str, eval: &Evaluation, rest: &str) -> String {
                 .and_then(|p| p.application.as_ref())
                 .and_then(|a| a.objectives.get(i))
                 .map(|o| o.id.clone())
+                .or_else(|| {
+                    let app = eval.document.as_ref()?.application.as_ref()?;
+                    app.objectives.get(i).map(|o| o.id.clone())
+                })
         });
         let input = r
             .split_once("].")
@@ -308,33 +324,40 @@ fn application_link(base: &str, eval: &Evaluation, rest: &str) -> String {
     }
 }
 
-/// The findings about fields under `prefix`, each with the id of the input that edits it on
-/// the page of that part (`activities[2].end` → `end`, `project.start` → `start`,
-/// `applicant.oid` → `applicant_oid`, `application.summary.results` → `summary_results`).
+/// The input errors and findings about fields under `prefix`, each with the id of the input
+/// that edits it on the page of that part (`activities[2].end` → `end`, `project.start` →
+/// `start`, `applicant.oid` → `applicant_oid`, `application.summary.results` →
+/// `summary_results`). An input error is an error at its field like an error finding.
 pub fn field_findings(lang: Lang, eval: &Evaluation, prefix: &str) -> Vec<FieldFinding> {
-    eval.findings
-        .iter()
-        .filter_map(|f| {
-            let field = f.field.as_deref()?;
-            let rest = field.strip_prefix(prefix)?;
-            let input = match prefix {
-                "project." => input_id(rest),
-                "applicant." => format!("applicant_{}", input_id(rest)),
-                "application." => match rest.split_once('.') {
-                    Some(("summary", r)) => format!("summary_{}", input_id(r)),
-                    Some(("summary_en", r)) => format!("summary_en_{}", input_id(r)),
-                    Some(("follow_up", r)) => input_id(r),
-                    _ => input_id(rest),
-                },
+    let input_of = |field: &str| -> Option<String> {
+        let rest = field.strip_prefix(prefix)?;
+        Some(match prefix {
+            "project." => input_id(rest),
+            "applicant." => format!("applicant_{}", input_id(rest)),
+            "application." => match rest.split_once('.') {
+                Some(("summary", r)) => format!("summary_{}", input_id(r)),
+                Some(("summary_en", r)) => format!("summary_en_{}", input_id(r)),
+                Some(("follow_up", r)) => input_id(r),
                 _ => input_id(rest),
-            };
-            Some(FieldFinding {
-                input,
-                message: finding_message(f, lang),
-                severity: f.severity,
-            })
+            },
+            _ => input_id(rest),
         })
-        .collect()
+    };
+    let inputs = eval.input_errors.iter().filter_map(|e| {
+        Some(FieldFinding {
+            input: input_of(&e.field)?,
+            message: input_error_message(e, lang),
+            severity: Severity::Error,
+        })
+    });
+    let findings = eval.findings.iter().filter_map(|f| {
+        Some(FieldFinding {
+            input: input_of(f.field.as_deref()?)?,
+            message: finding_message(f, lang),
+            severity: f.severity,
+        })
+    });
+    inputs.chain(findings).collect()
 }
 
 /// The input id for a file path inside a section: `travel.days` → `travel_days`,
@@ -372,6 +395,42 @@ fn subject_text(s: &Subject, lang: Lang, eval: &Evaluation) -> String {
     }
 }
 
+/// Input errors in people's words: the field by its label (linked to it where `link` gives
+/// a place), the message, the line when the parser gave one; the file path and the parser's
+/// own words only under "Technical details".
+pub fn input_error_list(
+    lang: Lang,
+    doc: Option<&ProjectFile>,
+    errors: &[&InputError],
+    link: &dyn Fn(&str) -> Option<String>,
+) -> Markup {
+    html! {
+        ul.finding-list.input-errors {
+            @for e in errors {
+                @let label = field_label(lang, doc, &e.field);
+                li.sev-error {
+                    span.tag { (t(lang, "severity.error")) }
+                    @match link(&e.field) {
+                        Some(href) => a.field-name href=(href) { (label) },
+                        None => strong.field-name { (label) },
+                    }
+                    @if let Some(line) = e.line {
+                        " (" (tr(lang, "web.input-line", &[("line", line.to_string())])) ")"
+                    }
+                    ": " (input_error_message(e, lang))
+                    @if !e.field.is_empty() || e.detail.is_some() {
+                        details.tech {
+                            summary { (t(lang, "web.technical-details")) span.vh { ": " (label) } }
+                            @if !e.field.is_empty() { code { (e.field) } }
+                            @if let Some(d) = &e.detail { p { code { (d) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Every finding in plain words, linked to the field to fix. Input errors come first: they
 /// stop the checks until fixed.
 pub fn findings_panel(
@@ -403,15 +462,9 @@ pub fn findings_panel(
             }
             @if !inputs.is_empty() {
                 p.hint { (t(lang, "web.input-errors-hint")) }
-                ul.finding-list {
-                    @for e in &inputs {
-                        li.sev-error {
-                            span.tag { (t(lang, "severity.error")) }
-                            a href=(field_link(project_id, eval, &e.field)) { (e.field) }
-                            ": " (e.message)
-                        }
-                    }
-                }
+                (input_error_list(lang, eval.document.as_ref(), &inputs, &|field| {
+                    Some(field_link(project_id, eval, field))
+                }))
             }
             @if !findings.is_empty() {
                 ul.finding-list {

@@ -132,11 +132,8 @@ pub fn implementation_page(v: ImplementationView<'_>) -> Markup {
             None => {},
             Some(Err(errors)) => {
                 p.hint { (t(lang, "web.input-errors-hint")) }
-                ul.finding-list {
-                    @for e in errors {
-                        li.sev-error { span.tag { (t(lang, "severity.error")) } code { (e.field) } ": " (e.message) }
-                    }
-                }
+                @let errors: Vec<&InputError> = errors.iter().collect();
+                (crate::views::partials::input_error_list(lang, Some(doc), &errors, &|_| None))
             }
             Some(Ok(tr_)) => (report(lang, tr_, doc, v.overdue)),
         }
