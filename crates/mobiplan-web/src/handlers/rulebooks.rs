@@ -334,8 +334,29 @@ fn moved(
     }
     editions::move_to_call(doc, to, shift).map_err(|e| WebError::BadRequest {
         field: "to".into(),
-        message: e.to_string(),
+        message: move_error(lang, doc, &e),
     })
+}
+
+/// Why a project cannot move, in the reader's language.
+fn move_error(lang: Lang, doc: &ProjectFile, e: &editions::MoveError) -> String {
+    use editions::MoveError;
+    match e {
+        MoveError::SameYear(y) => tr(lang, "rulebooks.move-same-year", &[("year", y.to_string())]),
+        MoveError::Awarded(y) => tr(lang, "rulebooks.move-awarded", &[("year", y.to_string())]),
+        MoveError::OutOfRange { field, date, years } => tr(
+            lang,
+            "rulebooks.move-out-of-range",
+            &[
+                (
+                    "field",
+                    crate::views::field_names::field_label(lang, Some(doc), field),
+                ),
+                ("date", date.clone()),
+                ("years", years.to_string()),
+            ],
+        ),
+    }
 }
 
 /// `GET /projects/{id}/move[?to=YEAR&shift=1]`: what moving the project to another call

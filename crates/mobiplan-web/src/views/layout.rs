@@ -72,7 +72,7 @@ pub fn page(p: Page<'_>) -> Markup {
                 }
                 footer.wrap {
                     p { (t(lang, "web.footer")) }
-                    p.small { (mobiplan_geo::ATTRIBUTION) }
+                    p.small { (t(lang, "web.attribution")) }
                 }
             }
         }

@@ -478,7 +478,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                         }
                     }
                     (crate::views::scenarios::project_section(lang, id, v.family))
-                    (crate::views::rulebooks::move_section(lang, id, v.stored.document.project.call_year))
+                    (crate::views::rulebooks::move_section(lang, id, &v.stored.document))
                     (crate::views::exports::downloads(lang, id, ev))
                     li {
                         h2 { (t(lang, "web.section.files")) }

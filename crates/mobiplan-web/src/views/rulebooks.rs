@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 use mobiplan_core::editions::{CallState, ChangeKind, EditionDiff, Effects};
+use mobiplan_core::project::file::ProjectFile;
 use mobiplan_core::rulebook::{ParamInfo, ValueState};
 use mobiplan_core::{Finding, Severity};
 use mobiplan_i18n::{amount, finding_message, line_label};
@@ -323,9 +324,11 @@ pub fn move_page(v: MoveView<'_>) -> Markup {
 }
 
 /// The project page's link to move the project to the call that is open or coming, when that
-/// is another call than the project's.
-pub fn move_section(lang: Lang, id: &str, call_year: u16) -> Markup {
-    let Some(to) = crate::handlers::rulebooks::move_suggestion(call_year) else {
+/// is another call than the project's — not for a project that records its implementation:
+/// it was awarded under its call and stays there.
+pub fn move_section(lang: Lang, id: &str, doc: &ProjectFile) -> Markup {
+    let suggestion = crate::handlers::rulebooks::move_suggestion(doc.project.call_year);
+    let Some(to) = suggestion.filter(|_| doc.implementation.is_none()) else {
         return html! {};
     };
     html! {
