@@ -2153,3 +2153,140 @@ async fn two_people_write_the_application_at_once_and_both_texts_are_kept() {
     )
     .await;
 }
+
+/// axe-core's script (`tools/axe`, installed by `.ci/run` with `npm ci`); without it the
+/// accessibility scan says it was skipped — and fails under CI, where nothing may be skipped.
+fn axe_source() -> Option<String> {
+    let path = support::root().join("tools/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install axe-core: npm ci --prefix tools/axe"
+            );
+            eprintln!("SKIPPED: axe-core is not installed (npm ci --prefix tools/axe)");
+            None
+        }
+    }
+}
+
+/// The WCAG 2.1 A and AA violations axe-core finds on the page the browser shows.
+async fn axe_violations(c: &Client, axe: &str) -> Vec<String> {
+    js(c, axe, vec![]).await;
+    let found = must(
+        c.execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+              .then(r => done(r.passes.length === 0 ? ['axe checked nothing'] : r.violations.map(v => v.id + ' (' + v.impact + '): '
+                + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))))
+              .catch(e => done(['axe did not run: ' + e]));"#,
+            vec![],
+        )
+        .await,
+        "axe.run",
+    );
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![format!("axe answered {found}")])
+}
+
+/// axe-core finds no WCAG 2.1 A/AA violation on any page of an example project (every page
+/// reachable by its links, in English and in Latvian) nor in the error states: an input
+/// error and a rule error at their fields (end before start, a start outside the call's
+/// window), the error summary of a form sent with an empty required field, and a
+/// conflict-free notice after a save.
+#[tokio::test]
+async fn axe_finds_no_accessibility_violation_on_pages_and_error_states() {
+    let Some(axe) = axe_source() else { return };
+    with_browsers("axe", &[true], |app, browsers| async move {
+        let c = &browsers[0];
+        let (id, _) = app.import_example("sch-riga-school.toml").await;
+        // Error states stored in the plan: an activity that ends before it starts (an input
+        // error at its field) and a project start outside the call's window (a rule error).
+        let activity = format!("/projects/{id}/activities/shadowing-tartu");
+        let mut form = support::html::page_form(&app, &activity, &activity).await;
+        support::html::set(&mut form, "end", "2026-11-01");
+        assert_eq!(app.post_form(&activity, &form).await.status(), 303);
+        let details = format!("/projects/{id}/details");
+        let mut form = support::html::page_form(&app, &details, &details).await;
+        support::html::set(&mut form, "start", "2027-05-03");
+        assert_eq!(app.post_form(&details, &form).await.status(), 303);
+
+        // Every page the project's links reach (downloads and the way out left aside).
+        let mut pages: Vec<String> = vec![format!("/projects/{id}"), "/".into()];
+        let mut i = 0;
+        while i < pages.len() {
+            let page = app.get_text(&pages[i]).await;
+            for link in support::html::links_of(&page) {
+                let ours = link.starts_with(&format!("/projects/{id}"))
+                    || !link.starts_with("/projects/")
+                    || link == "/projects/new";
+                let page_like = link.starts_with('/')
+                    && !link.starts_with("/assets/")
+                    && !link.starts_with("/api/")
+                    && !link.contains("/export");
+                if ours && page_like && !pages.contains(&link) {
+                    pages.push(link);
+                }
+            }
+            i += 1;
+        }
+        assert!(pages.len() > 20, "{pages:?}");
+        let mut problems = Vec::new();
+        for (lang, switch) in [("en", None), ("lv", Some("lv"))] {
+            if let Some(to) = switch {
+                click(c, &format!("header form.lang button[value={to}]")).await;
+                wait_until("the Latvian page", || async move {
+                    (html_lang(c).await == "lv").then_some(())
+                })
+                .await;
+            }
+            for page in &pages {
+                must(c.goto(&app.url(page)).await, page);
+                find(c, "main h1").await;
+                for v in axe_violations(c, &axe).await {
+                    problems.push(format!("{lang} {page}: {v}"));
+                }
+            }
+        }
+        // The error summary of a form sent without a required value.
+        must(
+            c.goto(&app.url(&format!("/projects/{id}/activities/new?kind=course")))
+                .await,
+            "new course",
+        );
+        click(
+            c,
+            &format!("main form[action='/projects/{id}/activities'] button[type=submit]"),
+        )
+        .await;
+        find(c, ".error-summary").await;
+        for v in axe_violations(c, &axe).await {
+            problems.push(format!("the error summary: {v}"));
+        }
+        // The page after a save, with its notice.
+        must(c.goto(&app.url(&details)).await, "details");
+        click(
+            c,
+            &format!("main form[action='{details}'] button[type=submit]"),
+        )
+        .await;
+        find(c, "main h1").await;
+        for v in axe_violations(c, &axe).await {
+            problems.push(format!("after a save: {v}"));
+        }
+        assert!(
+            problems.is_empty(),
+            "{} accessibility violations:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
+}
