@@ -48,11 +48,42 @@ impl Evaluation {
     pub fn has_problem_under(&self, prefix: &str) -> bool {
         self.input_errors
             .iter()
-            .any(|e| e.field.starts_with(prefix))
+            .any(|e| lies_under(&e.field, prefix))
             || self.findings.iter().any(|f| {
                 f.severity >= Severity::Warning
-                    && f.field.as_deref().is_some_and(|p| p.starts_with(prefix))
+                    && f.field.as_deref().is_some_and(|p| lies_under(p, prefix))
             })
+    }
+}
+
+/// Whether the file path `field` is `part` or lies inside it: `activities[1].end` is inside
+/// `activities[1]`, `activities[10].end` is not (a plain prefix test would say it is). A part
+/// written with its separator (`project.`) holds what follows it.
+pub fn lies_under(field: &str, part: &str) -> bool {
+    field.strip_prefix(part).is_some_and(|rest| {
+        part.ends_with(['.', '[']) || rest.is_empty() || rest.starts_with(['.', '['])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lies_under;
+
+    #[test]
+    fn a_part_holds_its_own_fields_and_no_other_part_whose_index_starts_alike() {
+        assert!(lies_under("activities[1].end", "activities[1]"));
+        assert!(lies_under("activities[1]", "activities[1]"));
+        assert!(lies_under(
+            "application.objectives[0].title",
+            "application.objectives"
+        ));
+        assert!(lies_under("project.start", "project."));
+        assert!(!lies_under("activities[10].end", "activities[1]"));
+        assert!(!lies_under(
+            "application.summary_en.x",
+            "application.summary"
+        ));
+        assert!(!lies_under("people[0]", "activities[1]"));
     }
 }
 

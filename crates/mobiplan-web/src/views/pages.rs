@@ -440,7 +440,7 @@ pub fn project_page(v: ProjectView<'_>) -> Markup {
                             }
                             li.task {
                                 a href={"/projects/" (id) "/application/summary"} { (t(lang, "application.section.summary")) }
-                                (status(lang, ev.has_problem_under("application.summary"), app.is_none_or(|a| a.summary.is_none() && a.summary_en.is_none())))
+                                (status(lang, ev.has_problem_under("application.summary") || ev.has_problem_under("application.summary_en"), app.is_none_or(|a| a.summary.is_none() && a.summary_en.is_none())))
                             }
                             li.task { a href={"/projects/" (id) "/application/assessment"} { (t(lang, "web.app.assessment")) } }
                             li.task { a href={"/projects/" (id) "/export/application-pdf"} download { (t(lang, "web.app.download-pdf")) } }

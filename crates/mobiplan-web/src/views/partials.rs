@@ -441,7 +441,7 @@ pub fn findings_panel(
 ) -> Markup {
     let keep = |field: Option<&str>| match (only, field) {
         (None, _) => true,
-        (Some(prefix), Some(f)) => f.starts_with(prefix),
+        (Some(prefix), Some(f)) => crate::eval::lies_under(f, prefix),
         (Some(_), None) => false,
     };
     let inputs: Vec<&InputError> = eval
