@@ -65,28 +65,6 @@ pub fn lies_under(field: &str, part: &str) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::lies_under;
-
-    #[test]
-    fn a_part_holds_its_own_fields_and_no_other_part_whose_index_starts_alike() {
-        assert!(lies_under("activities[1].end", "activities[1]"));
-        assert!(lies_under("activities[1]", "activities[1]"));
-        assert!(lies_under(
-            "application.objectives[0].title",
-            "application.objectives"
-        ));
-        assert!(lies_under("project.start", "project."));
-        assert!(!lies_under("activities[10].end", "activities[1]"));
-        assert!(!lies_under(
-            "application.summary_en.x",
-            "application.summary"
-        ));
-        assert!(!lies_under("people[0]", "activities[1]"));
-    }
-}
-
 pub fn evaluate(
     doc: &ProjectFile,
     profile: Option<&RateProfile>,
@@ -176,4 +154,26 @@ pub fn evaluate_tracking(
         })
     };
     Some(run())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lies_under;
+
+    #[test]
+    fn a_part_holds_its_own_fields_and_no_other_part_whose_index_starts_alike() {
+        assert!(lies_under("activities[1].end", "activities[1]"));
+        assert!(lies_under("activities[1]", "activities[1]"));
+        assert!(lies_under(
+            "application.objectives[0].title",
+            "application.objectives"
+        ));
+        assert!(lies_under("project.start", "project."));
+        assert!(!lies_under("activities[10].end", "activities[1]"));
+        assert!(!lies_under(
+            "application.summary_en.x",
+            "application.summary"
+        ));
+        assert!(!lies_under("people[0]", "activities[1]"));
+    }
 }
