@@ -11,7 +11,11 @@
 //! 1.95 µs, budget 7.4 µs, parse 350 µs; after the rate profile kept its texts and an
 //! activity's id became shared text (budget 7.2 → 6.65 → 6.2 µs), check_and_budget 8.7 µs,
 //! check 2.0 µs, budget 6.2–6.4 µs, parse 350 µs (runs made while other builds share the
-//! cores read up to a fifth higher).
+//! cores read up to a fifth higher). With the application's rules (N-*, which a plan without
+//! `[application]` meets as six N-SECTION-COMPLETE findings) and typed activity arguments
+//! (2026-12-07, idle machine): check 4.1 µs, budget 7.3–9.6 µs, check_and_budget 13–14 µs —
+//! above the 10 µs target. `perf` shows no single cause (the activity rules, allocation and
+//! copying, the course key's characters, `application::text_of` at 4–12 % each).
 //!
 //!     cargo bench -p mobiplan-core --bench engine
 
