@@ -999,6 +999,32 @@ where
     out
 }
 
+/// A project file over the server's body limit is refused with words a person can act on, in
+/// their language — not the HTTP library's.
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_in_the_readers_language() {
+    let app = support::with_owner(
+        support::spawn_configured(Backend::Sqlite, |c| c.limits.max_body = 64 * 1024).await,
+    )
+    .await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text("x".repeat(65 * 1024)).file_name("project.toml"),
+    );
+    let res = app
+        .client
+        .post(app.url("/projects/import"))
+        .header("accept-language", "lv")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let page = res.text().await.unwrap();
+    let expected = mobiplan_i18n::text(mobiplan_i18n::Lang::Lv, "web.body-too-large");
+    assert!(page.contains(expected.as_ref()), "{page}");
+}
+
 #[tokio::test]
 async fn slow_and_idle_connections_are_closed_and_bodies_are_bounded() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

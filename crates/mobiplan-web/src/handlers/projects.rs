@@ -574,11 +574,14 @@ pub async fn project_import(
             match field.bytes().await {
                 Ok(b) => upload = Some((name, b.to_vec())),
                 Err(e) => {
+                    // Over the size limit or cut off: the person can only try again; the
+                    // server's own words go to the log.
+                    tracing::info!(error = %e, "an upload could not be read");
                     return error_page(
                         lang,
                         WebError::BadRequest {
                             field: "file".into(),
-                            message: e.to_string(),
+                            message: t(lang, "web.error.upload"),
                         },
                     );
                 }

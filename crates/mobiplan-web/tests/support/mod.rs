@@ -169,7 +169,11 @@ pub fn anonymous_client() -> reqwest::Client {
 
 /// The app with a first owner ([`OWNER`]) of organisation "Skola A", logged in as `client`.
 pub async fn spawn_app(backend: Backend) -> App {
-    let mut app = spawn_empty(backend).await;
+    with_owner(spawn_empty(backend).await).await
+}
+
+/// The app given its first owner ([`OWNER`]) of organisation "Skola A", logged in as `client`.
+pub async fn with_owner(mut app: App) -> App {
     let (org, _) = app
         .state
         .store
