@@ -127,6 +127,9 @@ pub enum ValueState {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
+    /// The title in Latvian, for the Latvian interface ("why this number" names sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_lv: Option<String>,
     #[serde(default)]
     pub locator: Option<String>,
     #[serde(default)]

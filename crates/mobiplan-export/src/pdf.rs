@@ -972,11 +972,10 @@ fn explained_line(l: &mut Layout, plan: &Plan, line: &Line, size: f32, indent: f
     // A value by what it is and its source's title, as on the web; the rulebook path is for
     // those who check the file and is not printed for readers.
     for p in &line.params {
-        let source = plan
-            .rulebook
-            .sources
-            .get(&*p.source)
-            .map_or_else(|| p.source.to_string(), |s| s.title.clone());
+        let source = plan.rulebook.sources.get(&*p.source).map_or_else(
+            || p.source.to_string(),
+            |s| mobiplan_i18n::source_title(s, lang).to_owned(),
+        );
         l.para_with(
             &format!(
                 "{} [{}; {}]{}",

@@ -377,6 +377,15 @@ pub fn param_value(v: &ParamValue, lang: Lang) -> String {
     }
 }
 
+/// A rulebook source's title in the language: the rulebook's own translation (`title_lv`),
+/// its English title where it has none.
+pub fn source_title(s: &mobiplan_core::rulebook::Source, lang: Lang) -> &str {
+    match lang {
+        Lang::Lv => s.title_lv.as_deref().unwrap_or(&s.title),
+        Lang::En => &s.title,
+    }
+}
+
 /// An activity as people call it: its title, or its kind when it has none.
 pub fn activity_name(a: &ActivityName, lang: Lang) -> String {
     match &a.title {
@@ -527,6 +536,21 @@ mod tests {
                 c.en.keys()
                     .any(|k| *k == base || k.starts_with(&format!("{base}.")));
             assert!(found, "no message for {}", id.as_str());
+        }
+    }
+
+    /// "Why this number" names the source of every value: in the Latvian interface, in Latvian.
+    #[test]
+    fn every_source_of_every_embedded_rulebook_has_a_latvian_title() {
+        for year in mobiplan_core::Rulebook::embedded_years() {
+            let rb = mobiplan_core::Rulebook::embedded(year).unwrap();
+            for (id, s) in &rb.sources {
+                let lv = source_title(s, Lang::Lv);
+                assert!(
+                    s.title_lv.is_some() && lv != s.title,
+                    "{year}: source {id} has no Latvian title"
+                );
+            }
         }
     }
 

@@ -39,7 +39,7 @@ fn locale(code: &str) -> BTreeMap<String, String> {
 }
 
 /// The English texts to look for: each message's literal parts between its `{placeholders}`,
-/// where the Latvian file says something else. A part counts when it is at least two words or
+/// where the Latvian file says something else, and the rulebooks' English source titles. A part counts when it is at least two words or
 /// one long word; parts that are also in some Latvian message (names like "Erasmus+",
 /// "KA122") are not English of ours.
 fn english_fragments() -> Vec<(String, String)> {
@@ -74,6 +74,13 @@ fn english_fragments() -> Vec<(String, String)> {
                 }
                 out.push((key.clone(), part.to_owned()));
             }
+        }
+    }
+    // The rulebooks' sources, which "why this number" names: their English titles too.
+    for year in mobiplan_core::Rulebook::embedded_years() {
+        let rb = mobiplan_core::Rulebook::embedded(year).unwrap();
+        for (id, source) in &rb.sources {
+            out.push((format!("{year} source {id}"), source.title.clone()));
         }
     }
     out

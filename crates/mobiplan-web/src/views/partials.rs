@@ -492,8 +492,10 @@ pub fn findings_panel(
 fn line_row(lang: Lang, rb: Option<&mobiplan_core::Rulebook>, line: &Line, depth: usize) -> Markup {
     // A value's source by its title (the rulebook's sources), its id where it has none.
     let source = |id: &str| {
-        rb.and_then(|rb| rb.sources.get(id))
-            .map_or_else(|| id.to_owned(), |s| s.title.clone())
+        rb.and_then(|rb| rb.sources.get(id)).map_or_else(
+            || id.to_owned(),
+            |s| mobiplan_i18n::source_title(s, lang).to_owned(),
+        )
     };
     html! {
         tr.line.child[depth > 0] {
