@@ -155,23 +155,17 @@ fn all_ids<'a, T: PartialEq>(
 }
 
 fn activity_change(id: &str, b: &ProjectFile, a: &ProjectFile) -> Change {
-    let find = |d: &ProjectFile| d.activities.iter().find(|x| x.id == id).cloned();
+    // What the change list needs of the activity, not a copy of all of it.
+    let find = |d: &ProjectFile| {
+        d.activities
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| (x.id.clone(), x.title.clone(), x.kind))
+    };
     match (find(b), find(a)) {
-        (None, Some(x)) => Change::ActivityAdded {
-            id: x.id,
-            title: x.title,
-            kind: x.kind,
-        },
-        (Some(x), None) => Change::ActivityRemoved {
-            id: x.id,
-            title: x.title,
-            kind: x.kind,
-        },
-        (Some(_), Some(x)) => Change::ActivityChanged {
-            id: x.id,
-            title: x.title,
-            kind: x.kind,
-        },
+        (None, Some((id, title, kind))) => Change::ActivityAdded { id, title, kind },
+        (Some((id, title, kind)), None) => Change::ActivityRemoved { id, title, kind },
+        (Some(_), Some((id, title, kind))) => Change::ActivityChanged { id, title, kind },
         (None, None) => Change::Details,
     }
 }
