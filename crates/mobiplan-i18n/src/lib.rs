@@ -539,6 +539,23 @@ mod tests {
         }
     }
 
+    /// The rulebook pages show every value's unit in the language.
+    #[test]
+    fn every_unit_of_every_embedded_rulebook_has_a_name_in_both_languages() {
+        for year in mobiplan_core::Rulebook::embedded_years() {
+            let rb = mobiplan_core::Rulebook::embedded(year).unwrap();
+            for p in rb.params() {
+                if let Some(u) = &p.unit {
+                    assert!(
+                        has(&format!("unit.{u}")),
+                        "{year}: unit {u:?} of {}",
+                        p.path
+                    );
+                }
+            }
+        }
+    }
+
     /// "Why this number" names the source of every value: in the Latvian interface, in Latvian.
     #[test]
     fn every_source_of_every_embedded_rulebook_has_a_latvian_title() {

@@ -107,9 +107,34 @@ async fn the_rulebooks_page_lists_the_calls_and_the_diff_page_both_sources(app: 
     let diff = app.get_text("/rulebooks/2027/diff").await;
     assert!(diff.contains("<code>rounds.1.deadline</code>"), "{diff}");
     assert!(diff.contains("2026-02-19T12:00:00+01:00"));
-    assert!(diff.contains("seed-2026; verified"));
-    assert!(diff.contains("call-2027-pending; provisional, unconfirmed"));
-    assert!(diff.contains("carried-2026; provisional, unconfirmed; carried from call 2026"));
+    // Sources by their titles; the value's part of the rulebook in words, its path under the
+    // technical details.
+    let rb26 = mobiplan_core::Rulebook::embedded(2026).unwrap();
+    let rb27 = mobiplan_core::Rulebook::embedded(2027).unwrap();
+    let title = |rb: &mobiplan_core::Rulebook, id: &str| rb.sources[id].title.clone();
+    assert!(diff.contains(&format!("{}; verified", title(&rb26, "seed-2026"))));
+    assert!(diff.contains(&format!(
+        "{}; provisional, unconfirmed",
+        title(&rb27, "call-2027-pending")
+    )));
+    assert!(diff.contains(&format!(
+        "{}; provisional, unconfirmed; carried from call 2026",
+        title(&rb27, "carried-2026")
+    )));
+    assert!(diff.contains("Rounds and deadlines"));
+    assert!(diff.contains("Rule P-DURATION"), "{diff}");
+    let lv = app
+        .client
+        .get(app.url("/rulebooks/2027/diff"))
+        .header("accept-language", "lv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(lv.contains("Kārtas un termiņi") && lv.contains("Noteikums P-DURATION"));
+    assert!(lv.contains(rb27.sources["carried-2026"].title_lv.as_deref().unwrap()));
     // The other way round, and an edition that does not exist.
     let back = app.get_text("/rulebooks/2026/diff?from=2027").await;
     assert!(back.contains("<code>rounds.1.deadline</code>"));

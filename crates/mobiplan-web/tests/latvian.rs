@@ -172,10 +172,7 @@ fn internal_names(example: &str) -> Vec<String> {
     out
 }
 
-/// Links worth following: the application's own pages, not downloads or the way out. The
-/// rulebook comparison (`/rulebooks/{year}/diff`) is left out on purpose: it shows the
-/// rulebook files themselves (paths, values and their English rule texts) to those who check
-/// them — a technical page as a whole, not yet translated.
+/// Links worth following: the application's own pages, not downloads or the way out.
 fn followable(href: &str) -> bool {
     href.starts_with('/')
         && !href.starts_with("/assets/")
@@ -183,7 +180,6 @@ fn followable(href: &str) -> bool {
         && !href.contains("/export")
         && !href.starts_with("/logout")
         && !href.contains("/invite/")
-        && !(href.starts_with("/rulebooks/") && href.contains("/diff"))
 }
 
 /// What one example's pages are checked against: the interface's English texts (less those
@@ -192,6 +188,9 @@ fn followable(href: &str) -> bool {
 struct Check {
     fragments: Vec<(String, String)>,
     internal: Vec<String>,
+    /// The locale files' top-level sections: `web.` followed by a word on a page is a message
+    /// key shown instead of its text (a key missing from the files).
+    sections: Vec<String>,
 }
 
 impl Check {
@@ -203,6 +202,13 @@ impl Check {
                 .cloned()
                 .collect(),
             internal: internal_names(example),
+            sections: locale("en")
+                .keys()
+                .filter_map(|k| k.split('.').next())
+                .map(|k| format!("{k}."))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -214,6 +220,20 @@ impl Check {
             if let Some(at) = find_words(&read, f) {
                 problems.insert(format!(
                     "{path}: English \"{f}\" ({key}) in «{}»",
+                    around(&read, at)
+                ));
+            }
+        }
+        for section in &self.sections {
+            let key = read.match_indices(section.as_str()).find(|(i, _)| {
+                let before = read[..*i].chars().next_back();
+                let after = read[i + section.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '.')
+                    && after.is_some_and(|c| c.is_ascii_lowercase())
+            });
+            if let Some((at, _)) = key {
+                problems.insert(format!(
+                    "{path}: a message key instead of its text in «{}»",
                     around(&read, at)
                 ));
             }

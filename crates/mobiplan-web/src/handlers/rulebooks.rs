@@ -117,7 +117,7 @@ pub async fn rulebook_diff(
             &[("from", from_year.to_string()), ("to", year.to_string())],
         ),
         &format!("/rulebooks/{year}/diff"),
-        view::diff_page(lang, &d, &state.editions.years()),
+        view::diff_page(lang, &d, (&from, &to), &state.editions.years()),
     )
 }
 

@@ -94,21 +94,108 @@ pub fn list_page(
     }
 }
 
+/// A value as people read it: a number or date with its unit in the language, a rule by its
+/// severity (its English sentence is the rulebook's own text, under technical details), a list
+/// of countries by their names; a table of values is named as such, its content under
+/// technical details.
 fn value_text(lang: Lang, p: &ParamInfo) -> String {
+    use serde_json::Value;
     if p.state == ValueState::Unknown {
         return t(lang, "cli.value-unknown");
     }
-    let v = match &p.value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match &p.unit {
-        Some(u) => format!("{v} {u}"),
+    let unit = |v: String| match &p.unit {
+        Some(u) => format!("{v} {}", unit_text(lang, u)),
         None => v,
+    };
+    match &p.value {
+        Value::Number(n) => unit(n.to_string()),
+        Value::Bool(b) => crate::i18n::t(lang, if *b { "export.yes" } else { "export.no" }),
+        Value::String(s) => {
+            let key = format!("param-value.{s}");
+            if mobiplan_i18n::has(&key) {
+                t(lang, &key)
+            } else {
+                unit(s.clone())
+            }
+        }
+        Value::Object(o) if o.contains_key("severity") => {
+            let severity = o
+                .get("severity")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            t(lang, &format!("severity.{severity}"))
+        }
+        Value::Array(items)
+            if items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|s| s.len() == 2)) =>
+        {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|c| match mobiplan_core::types::Country::parse(c) {
+                    Ok(c) => mobiplan_i18n::country_name(c, lang),
+                    Err(_) => c.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        _ => t(lang, "rulebooks.table-value"),
     }
 }
 
-fn provenance(lang: Lang, p: &ParamInfo) -> String {
+/// A rulebook's unit in the language (the rulebook writes them in English).
+fn unit_text(lang: Lang, unit: &str) -> String {
+    let key = format!("unit.{unit}");
+    if mobiplan_i18n::has(&key) {
+        t(lang, &key)
+    } else {
+        unit.to_owned()
+    }
+}
+
+/// What a rulebook path is about, in words: a rule by its ID, a value by the part of the
+/// rulebook it belongs to (the path itself is under technical details).
+fn path_label(lang: Lang, path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("rules.") {
+        let id = rest.split('.').next().unwrap_or(rest);
+        return tr(lang, "rulebooks.rule", &[("id", id.to_owned())]);
+    }
+    const PARTS: &[(&str, &str)] = &[
+        ("funding.travel", "category.travel"),
+        ("funding.individual_support", "category.individual-support"),
+        (
+            "funding.organisational_support",
+            "category.organisational-support",
+        ),
+        (
+            "funding.inclusion_support",
+            "rulebooks.part.inclusion-support",
+        ),
+        ("funding.course_fees", "category.course-fees"),
+        ("funding.linguistic_support", "category.linguistic-support"),
+        ("funding.exceptional_costs", "category.exceptional-costs"),
+        ("funding.preparatory_visits", "category.preparatory-visits"),
+        ("rounds", "rulebooks.part.rounds"),
+        ("countries", "rulebooks.part.countries"),
+        ("reporting", "rulebooks.part.reporting"),
+        ("tracking", "rulebooks.part.tracking"),
+        ("application.award", "rulebooks.part.award"),
+        (
+            "application.field_objectives",
+            "rulebooks.part.field-objectives",
+        ),
+        ("application", "rulebooks.part.application"),
+    ];
+    PARTS
+        .iter()
+        .find(|(prefix, _)| crate::eval::lies_under(path, prefix))
+        .map_or_else(|| t(lang, "rulebooks.part.other"), |(_, key)| t(lang, key))
+}
+
+/// Where a value comes from: its source by title (in the language), its confidence, and the
+/// call it was carried from.
+fn provenance(lang: Lang, rb: &mobiplan_core::Rulebook, p: &ParamInfo) -> String {
     let carried = p
         .carried_from
         .map(|y| {
@@ -118,19 +205,46 @@ fn provenance(lang: Lang, p: &ParamInfo) -> String {
             )
         })
         .unwrap_or_default();
+    let source = rb
+        .sources
+        .get(p.source.as_str())
+        .map_or(p.source.as_str(), |s| mobiplan_i18n::source_title(s, lang));
     format!(
-        "{}; {}{carried}",
-        p.source,
+        "{source}; {}{carried}",
         t(lang, &format!("confidence.{:?}", p.confidence))
     )
 }
 
-pub fn diff_page(lang: Lang, d: &EditionDiff, years: &[u16]) -> Markup {
+/// A value's cell: in words, with where it comes from; the rulebook's own spelling (path,
+/// JSON value, English rule text) under technical details.
+fn value_cell(lang: Lang, rb: &mobiplan_core::Rulebook, p: &ParamInfo) -> Markup {
+    html! {
+        (value_text(lang, p)) br;
+        span.meta { (provenance(lang, rb, p)) }
+        details.tech {
+            summary { (t(lang, "web.technical-details")) }
+            code { (p.value) }
+        }
+    }
+}
+
+pub fn diff_page(
+    lang: Lang,
+    d: &EditionDiff,
+    rulebooks: (&mobiplan_core::Rulebook, &mobiplan_core::Rulebook),
+    years: &[u16],
+) -> Markup {
+    let (old_rb, new_rb) = rulebooks;
     let count = |k: ChangeKind| d.changes.iter().filter(|c| c.kind == k).count();
     html! {
         (back("/rulebooks", t(lang, "rulebooks.title")))
         h1 { (tr(lang, "rulebooks.diff-title", &[("from", d.from.call_year.to_string()), ("to", d.to.call_year.to_string())])) }
-        p.lead { (d.from.title) " (" (d.from.edition) ") → " (d.to.title) " (" (d.to.edition) ")" }
+        p.lead { (tr(lang, "rulebooks.diff-lead", &[
+            ("from", d.from.call_year.to_string()),
+            ("from_edition", d.from.edition.clone()),
+            ("to", d.to.call_year.to_string()),
+            ("to_edition", d.to.edition.clone()),
+        ])) }
         form method="get" action={"/rulebooks/" (d.to.call_year) "/diff"} {
             label for="from" { (t(lang, "rulebooks.compare-with")) }
             select id="from" name="from" {
@@ -158,15 +272,21 @@ pub fn diff_page(lang: Lang, d: &EditionDiff, years: &[u16]) -> Markup {
                 tbody {
                     @for c in &d.changes {
                         tr {
-                            td { code { (c.path) } }
+                            td {
+                                (path_label(lang, &c.path))
+                                details.tech {
+                                    summary { (t(lang, "web.technical-details")) }
+                                    code { (c.path) }
+                                }
+                            }
                             td {
                                 (t(lang, match c.kind { ChangeKind::Added => "cli.diff-added", ChangeKind::Removed => "cli.diff-removed", ChangeKind::Changed => "cli.diff-changed" }))
                                 @if c.kind == ChangeKind::Changed && !c.what.contains(&"value") {
                                     br; span.meta { (t(lang, "cli.diff-same-value")) }
                                 }
                             }
-                            td { @if let Some(o) = &c.old { (value_text(lang, o)) br; span.meta { (provenance(lang, o)) } } }
-                            td { @if let Some(n) = &c.new { (value_text(lang, n)) br; span.meta { (provenance(lang, n)) } } }
+                            td { @if let Some(o) = &c.old { (value_cell(lang, old_rb, o)) } }
+                            td { @if let Some(n) = &c.new { (value_cell(lang, new_rb, n)) } }
                         }
                     }
                 }
