@@ -2242,8 +2242,12 @@ async fn axe_finds_no_accessibility_violation_on_pages_and_error_states() {
         for (lang, switch) in [("en", None), ("lv", Some("lv"))] {
             if let Some(to) = switch {
                 click(c, &format!("header form.lang button[value={to}]")).await;
+                // Read through the script, which waits for the new page: an element found on
+                // the old one goes stale while the browser navigates.
                 wait_until("the Latvian page", || async move {
-                    (html_lang(c).await == "lv").then_some(())
+                    let script = "return document.documentElement.getAttribute('lang');";
+                    let lang = c.execute(script, vec![]).await.ok()?;
+                    (lang == "lv").then_some(())
                 })
                 .await;
             }
