@@ -1144,7 +1144,11 @@ async fn control_characters_are_refused_by_field(backend: Backend) {
         let res = app.post_form(&path, &form).await;
         assert_eq!(res.status(), 400, "{path} {field}");
         let page = res.text().await.unwrap();
-        assert!(page.contains(field), "{path}: the field is named");
+        let label = mobiplan_i18n::text(mobiplan_i18n::Lang::En, &format!("web.label.{field}"));
+        assert!(
+            page.contains(&format!("{label}: ")),
+            "{path}: the field is named by its label\n{page}"
+        );
     }
     // The login form, before any session.
     let (c, token) = login_form(&app).await;

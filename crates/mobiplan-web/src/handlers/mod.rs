@@ -32,7 +32,7 @@ use serde_json::json;
 use crate::error::WebError;
 use crate::eval::{Evaluation, evaluate};
 use crate::forms::{FieldError, FormData};
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tr};
 use crate::state::AppState;
 use crate::views::layout::{Page, page};
 use crate::views::partials::findings_panel;
@@ -59,7 +59,26 @@ pub fn error_page(lang: Lang, err: WebError) -> Response {
         WebError::TooManyRequests(text) => (t(lang, "web.too-many"), text.clone()),
         WebError::Busy { message, .. } => (t(lang, "web.busy"), message.clone()),
         WebError::Internal(_) => (t(lang, "web.internal"), t(lang, "web.internal-text")),
-        other => (t(lang, "web.bad-request"), other.to_string()),
+        // A person reads the field by its label (its form name is for the API's clients).
+        WebError::BadRequest { field, message } => {
+            let text = if mobiplan_i18n::has(&format!("web.label.{field}")) {
+                format!("{}: {message}", crate::views::pages::label_of(lang, field))
+            } else {
+                message.clone()
+            };
+            (t(lang, "web.bad-request"), text)
+        }
+        WebError::TooLarge { message } => (t(lang, "web.bad-request"), message.clone()),
+        WebError::Invalid(_) => (t(lang, "web.bad-request"), t(lang, "web.invalid-document")),
+        WebError::Conflict { current_version } => (
+            t(lang, "web.conflict-title"),
+            tr(
+                lang,
+                "web.conflict-page",
+                &[("version", current_version.to_string())],
+            ),
+        ),
+        WebError::Unauthorized => (t(lang, "web.forbidden"), t(lang, "web.log-in-first")),
     };
     let mut res = html(
         err.status(),
