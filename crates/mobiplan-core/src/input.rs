@@ -570,63 +570,49 @@ mod tests {
             assert_eq!(e.detail.as_deref(), Some(message));
         }
         // The messages are the types' own, so a change of wording there is caught here.
-        let money = |t: &str| {
-            serde_json::from_str::<crate::Money>(t)
-                .unwrap_err()
-                .to_string()
-        };
-        for (json, key) in [
-            ("12.5", "input.amount-as-float"),
-            ("\"12,50\"", "input.amount-not-an-amount"),
-            ("99999999999", "input.amount-out-of-range"),
-        ] {
-            let m = money(json);
+        fn key_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> &'static str {
+            let m = serde_json::from_str::<T>(json).unwrap_err().to_string();
             let m = m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m);
-            assert_eq!(
-                from_parser(String::new(), None, None, m, None).key,
-                key,
-                "{m}"
-            );
+            from_parser("applicant.coordinates".into(), None, None, m, None).key
         }
-        for (json, key) in [
-            ("\"Spain\"", "input.not-a-country"),
-            ("7", "input.expected-text"),
-        ] {
-            let m = serde_json::from_str::<crate::Country>(json)
-                .unwrap_err()
-                .to_string();
-            let m = m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m);
-            assert_eq!(
-                from_parser(String::new(), None, None, m, None).key,
-                key,
-                "{m}"
-            );
-        }
-        for (json, key) in [
-            ("\"2026-02-30\"", "input.not-a-date"),
-            ("5", "input.expected-date"),
-        ] {
-            let m = serde_json::from_str::<crate::types::Date>(json)
-                .unwrap_err()
-                .to_string();
-            let m = m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m);
-            assert_eq!(
-                from_parser(String::new(), None, None, m, None).key,
-                key,
-                "{m}"
-            );
-        }
-        for (json, key) in [
-            ("[95, 0]", "input.latitude"),
-            ("[0, 200]", "input.longitude"),
-            ("[1]", "input.expected-coordinates"),
-        ] {
-            let m = serde_json::from_str::<crate::types::Coordinates>(json)
-                .unwrap_err()
-                .to_string();
-            let m = m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m);
-            let e = from_parser("applicant.coordinates".into(), None, None, m, None);
-            assert_eq!(e.key, key, "{m}");
+        let cases: [(fn(&str) -> &'static str, &str, &str); 10] = [
+            (key_of::<crate::Money>, "12.5", "input.amount-as-float"),
+            (
+                key_of::<crate::Money>,
+                "\"12,50\"",
+                "input.amount-not-an-amount",
+            ),
+            (
+                key_of::<crate::Money>,
+                "99999999999",
+                "input.amount-out-of-range",
+            ),
+            (key_of::<crate::Country>, "\"Spain\"", "input.not-a-country"),
+            (key_of::<crate::Country>, "7", "input.expected-text"),
+            (
+                key_of::<crate::types::Date>,
+                "\"2026-02-30\"",
+                "input.not-a-date",
+            ),
+            (key_of::<crate::types::Date>, "5", "input.expected-date"),
+            (
+                key_of::<crate::types::Coordinates>,
+                "[95, 0]",
+                "input.latitude",
+            ),
+            (
+                key_of::<crate::types::Coordinates>,
+                "[0, 200]",
+                "input.longitude",
+            ),
+            (
+                key_of::<crate::types::Coordinates>,
+                "[1]",
+                "input.expected-coordinates",
+            ),
+        ];
+        for (key_of, json, key) in cases {
+            assert_eq!(key_of(json), key, "{json}");
         }
     }
 
