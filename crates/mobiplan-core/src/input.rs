@@ -575,7 +575,8 @@ mod tests {
             let m = m.rsplit_once(" at line ").map_or(m.as_str(), |(m, _)| m);
             from_parser("applicant.coordinates".into(), None, None, m, None).key
         }
-        let cases: [(fn(&str) -> &'static str, &str, &str); 10] = [
+        type KeyOf = fn(&str) -> &'static str;
+        let cases: [(KeyOf, &str, &str); 10] = [
             (key_of::<crate::Money>, "12.5", "input.amount-as-float"),
             (
                 key_of::<crate::Money>,
