@@ -123,18 +123,15 @@ pub async fn objective_new(
         lang,
         t(lang, "web.app.new-objective"),
         &format!("/projects/{id}/application/objectives/new"),
-        objective_page(ObjectiveView {
+        objective_page(ObjectiveView::form(
             lang,
-            project_id: &id,
-            doc: &stored.document,
-            version: stored.version,
-            objective: None,
-            new: true,
-            action: format!("/projects/{id}/application/objectives"),
-            eval: None,
-            errors: &[],
-            notice: None,
-        }),
+            &id,
+            &stored.document,
+            stored.version,
+            None,
+            true,
+            format!("/projects/{id}/application/objectives"),
+        )),
     )
 }
 
@@ -186,17 +183,11 @@ pub async fn objective_create(
         None,
         |doc, v, errors, notice| {
             let (typed, _) = forms::read_objective(&form, &oid);
+            let form = ObjectiveView::form(lang, &id, doc, v, Some(&typed), true, action.clone());
             objective_page(ObjectiveView {
-                lang,
-                project_id: &id,
-                doc,
-                version: v,
-                objective: Some(&typed),
-                new: true,
-                action: action.clone(),
-                eval: None,
                 errors,
                 notice,
+                ..form
             })
         },
     )
@@ -227,16 +218,16 @@ pub async fn objective_show(
         objective.title.clone().unwrap_or_else(|| oid.clone()),
         &objective_path(&id, &oid),
         objective_page(ObjectiveView {
-            lang,
-            project_id: &id,
-            doc,
-            version: stored.version,
-            objective: Some(objective),
-            new: false,
-            action: objective_path(&id, &oid),
             eval: Some(&eval),
-            errors: &[],
-            notice: None,
+            ..ObjectiveView::form(
+                lang,
+                &id,
+                doc,
+                stored.version,
+                Some(objective),
+                false,
+                objective_path(&id, &oid),
+            )
         }),
     )
 }
@@ -266,21 +257,19 @@ pub async fn objective_save(
     };
     let action = objective_path(&id, &oid);
     let shown = |doc: &ProjectFile, v: i64| {
-        objective_page(ObjectiveView {
+        let objective = doc
+            .application
+            .as_ref()
+            .and_then(|a| a.objectives.iter().find(|o| o.id == oid));
+        objective_page(ObjectiveView::form(
             lang,
-            project_id: &id,
+            &id,
             doc,
-            version: v,
-            objective: doc
-                .application
-                .as_ref()
-                .and_then(|a| a.objectives.iter().find(|o| o.id == oid)),
-            new: false,
-            action: action.clone(),
-            eval: None,
-            errors: &[],
-            notice: None,
-        })
+            v,
+            objective,
+            false,
+            action.clone(),
+        ))
     };
     save_form(
         &state,
@@ -299,17 +288,11 @@ pub async fn objective_save(
         Some(&shown),
         |doc, v, errors, notice| {
             let (typed, _) = forms::read_objective(&form, &oid);
+            let form = ObjectiveView::form(lang, &id, doc, v, Some(&typed), false, action.clone());
             objective_page(ObjectiveView {
-                lang,
-                project_id: &id,
-                doc,
-                version: v,
-                objective: Some(&typed),
-                new: false,
-                action: action.clone(),
-                eval: None,
                 errors,
                 notice,
+                ..form
             })
         },
     )

@@ -307,6 +307,32 @@ pub struct ObjectiveView<'a> {
     pub notice: Option<String>,
 }
 
+impl<'a> ObjectiveView<'a> {
+    /// The form as first shown: without findings, errors or a notice (each page adds its own).
+    pub fn form(
+        lang: Lang,
+        project_id: &'a str,
+        doc: &'a ProjectFile,
+        version: i64,
+        objective: Option<&'a Objective>,
+        new: bool,
+        action: String,
+    ) -> ObjectiveView<'a> {
+        ObjectiveView {
+            lang,
+            project_id,
+            doc,
+            version,
+            objective,
+            new,
+            action,
+            eval: None,
+            errors: &[],
+            notice: None,
+        }
+    }
+}
+
 /// An objective: its texts, the call's objectives it serves, and the activities (with their
 /// part of the budget) that work towards it.
 pub fn objective_page(v: ObjectiveView<'_>) -> Markup {
