@@ -555,17 +555,7 @@ async fn a_project_file_imports_and_exports_with_the_same_budget() {
         let text =
             std::fs::read_to_string(support::root().join("examples/vet-liepaja-vet-school.toml"))
                 .unwrap();
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::text(text.clone()).file_name("vet.toml"),
-        );
-        let res = app
-            .client
-            .post(app.url("/projects/import"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let res = app.post_import("vet.toml", text.clone(), "en").await;
         assert_eq!(res.status(), 303);
         let id = res.headers()["location"]
             .to_str()
@@ -585,18 +575,9 @@ async fn a_project_file_imports_and_exports_with_the_same_budget() {
                 .unwrap();
         assert_eq!(json_export["project"]["field"], "VET");
 
-        let bad = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::text("format = 1\n[project]\ntitle = 3")
-                .file_name("bad.toml"),
-        );
         let res = app
-            .client
-            .post(app.url("/projects/import"))
-            .multipart(bad)
-            .send()
-            .await
-            .unwrap();
+            .post_import("bad.toml", "format = 1\n[project]\ntitle = 3", "en")
+            .await;
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
         let doc = scraper::Html::parse_document(&page);

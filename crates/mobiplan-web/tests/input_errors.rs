@@ -169,18 +169,7 @@ async fn an_autosave_answers_an_input_error_at_its_field() {
 async fn an_import_with_an_unknown_value_lists_it_in_latvian_and_offers_the_form_again() {
     each_backend(|app| async move {
         let text = riga().replacen("field = \"SCH\"", "field = \"SCX\"", 1);
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::text(text).file_name("riga.toml"),
-        );
-        let res = app
-            .client
-            .post(app.url("/projects/import"))
-            .header("accept-language", "lv")
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let res = app.post_import("riga.toml", text, "lv").await;
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
 
@@ -218,17 +207,7 @@ async fn an_import_with_an_unknown_value_lists_it_in_latvian_and_offers_the_form
         );
 
         // The corrected file, sent again, is imported.
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::text(riga()).file_name("riga.toml"),
-        );
-        let res = app
-            .client
-            .post(app.url("/projects/import"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let res = app.post_import("riga.toml", riga(), "en").await;
         assert_eq!(res.status(), 303);
     })
     .await;
@@ -239,20 +218,8 @@ async fn an_import_with_an_unknown_value_lists_it_in_latvian_and_offers_the_form
 #[tokio::test]
 async fn an_import_with_a_syntax_error_or_no_text_says_which_in_words() {
     each_backend(|app| async move {
-        let import = |body: Vec<u8>| {
-            let form = reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(body).file_name("plan.toml"),
-            );
-            app.client
-                .post(app.url("/projects/import"))
-                .header("accept-language", "en")
-                .multipart(form)
-                .send()
-        };
-        let res = import(riga().replacen("round = 1", "round = = 1", 1).into_bytes())
-            .await
-            .unwrap();
+        let broken = riga().replacen("round = 1", "round = = 1", 1);
+        let res = app.post_import("plan.toml", broken, "en").await;
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
         let problem = texts(&page, "ul.input-errors > li").concat();
@@ -262,7 +229,9 @@ async fn an_import_with_a_syntax_error_or_no_text_says_which_in_words() {
             "{problem}"
         );
 
-        let res = import(vec![0xff, 0xfe, 0x00]).await.unwrap();
+        let res = app
+            .post_import("plan.toml", vec![0xff, 0xfe, 0x00], "en")
+            .await;
         assert_eq!(res.status(), 422);
         let page = res.text().await.unwrap();
         let problem = texts(&page, "ul.input-errors > li").concat();

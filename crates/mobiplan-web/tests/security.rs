@@ -1007,18 +1007,9 @@ async fn an_upload_over_the_limit_is_refused_in_the_readers_language() {
         support::spawn_configured(Backend::Sqlite, |c| c.limits.max_body = 64 * 1024).await,
     )
     .await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text("x".repeat(65 * 1024)).file_name("project.toml"),
-    );
     let res = app
-        .client
-        .post(app.url("/projects/import"))
-        .header("accept-language", "lv")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_import("project.toml", "x".repeat(65 * 1024), "lv")
+        .await;
     assert!(res.status().is_client_error(), "{}", res.status());
     let page = res.text().await.unwrap();
     let expected = mobiplan_i18n::text(mobiplan_i18n::Lang::Lv, "web.body-too-large");
@@ -1189,17 +1180,7 @@ async fn control_characters_are_refused_by_field(backend: Backend) {
     let text = std::fs::read_to_string(support::root().join("examples/sch-riga-school.toml"))
         .unwrap()
         .replace("name = \"Anna Bērziņa\"", "name = \"Anna\\u0000\"");
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text(text).file_name("p.toml"),
-    );
-    let res = app
-        .client
-        .post(app.url("/projects/import"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_import("p.toml", text, "en").await;
     assert_eq!(res.status(), 422, "import with an escaped NUL");
     assert_eq!(app.version(&id).await, version, "nothing was saved");
 }

@@ -306,23 +306,34 @@ impl App {
 
     /// Imports a project file's `text` under the file name `name`; the new project's id.
     pub async fn import_text(&self, name: &str, text: &str) -> String {
-        let form = reqwest::multipart::Form::new().part(
-            "file",
-            reqwest::multipart::Part::text(text.to_owned()).file_name(name.to_owned()),
-        );
-        let res = self
-            .client
-            .post(self.url("/projects/import"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let res = self.post_import(name, text, "en").await;
         assert_eq!(res.status(), 303);
         res.headers()["location"]
             .to_str()
             .unwrap()
             .trim_start_matches("/projects/")
             .to_owned()
+    }
+
+    /// Sends a file to the import form as a browser does, with the page's language `lang`;
+    /// the answer as it comes (a redirect to the new project, or the refusal).
+    pub async fn post_import(
+        &self,
+        name: &str,
+        body: impl Into<Vec<u8>>,
+        lang: &str,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(body.into()).file_name(name.to_owned()),
+        );
+        self.client
+            .post(self.url("/projects/import"))
+            .header("accept-language", lang)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
