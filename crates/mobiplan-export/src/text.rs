@@ -60,7 +60,7 @@ pub fn amount(a: Amount, lang: Lang) -> String {
 /// The activity as people call it: its title, or its kind when it has none. Its id is the
 /// file's internal name and is never printed for people.
 pub fn activity_name(lang: Lang, a: &Activity) -> String {
-    a.title.clone().unwrap_or_else(|| kind(lang, a.kind))
+    mobiplan_i18n::activity_name(&a.into(), lang)
 }
 
 /// The title with the kind after it (`Title — Job shadowing`), or the kind alone when the
